@@ -1,0 +1,66 @@
+// swift-tools-version: 6.1
+//
+// imatrix-lab: importance matrices, MoE coverage and importance-weighted quantization
+// experiments for GGUF language models, on CPU.
+//
+// Data flows one way through the modules:
+//   text → Tokenizers → Model (forward pass, observer) → IMatrix (accumulator, files)
+//        → Weighting/Quantization (formulas, ggml-exact quantizers, scores) → Harness (sweeps, reports)
+// GGUF (file format, tensor types, dequantization) and Kernels (BLAS, parallel loops, number
+// formats) sit underneath everything; CBLAS is the OpenBLAS system library.
+import PackageDescription
+
+let settings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "imatrix-lab",
+    products: [
+        .executable(name: "imx", targets: ["imx"]),
+        .library(name: "GGUF", targets: ["GGUF"]),
+        .library(name: "Kernels", targets: ["Kernels"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: - System libraries
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+
+        // MARK: - Libraries, bottom to top
+        .target(name: "Kernels", dependencies: ["CBLAS"], swiftSettings: settings),
+        .target(name: "GGUF", dependencies: ["Kernels"], swiftSettings: settings),
+        .target(name: "Tokenizers", dependencies: ["GGUF"], swiftSettings: settings),
+        .target(name: "Model", dependencies: ["GGUF", "Kernels", "Tokenizers"], swiftSettings: settings),
+        .target(name: "IMatrix", dependencies: ["Model", "GGUF", "Kernels"], swiftSettings: settings),
+        .target(name: "Weighting", dependencies: ["Kernels"], swiftSettings: settings),
+        .target(name: "Quantization", dependencies: ["Weighting", "GGUF", "Kernels"], swiftSettings: settings),
+        .target(
+            name: "Harness",
+            dependencies: ["GGUF", "Kernels", "Tokenizers", "Model", "IMatrix", "Weighting", "Quantization"],
+            swiftSettings: settings
+        ),
+
+        // MARK: - Command line
+        .executableTarget(
+            name: "imx",
+            dependencies: [
+                "GGUF", "Kernels", "Harness",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: settings
+        ),
+
+        // MARK: - Tests
+        .target(name: "TestSupport", dependencies: ["GGUF", "Kernels"], swiftSettings: settings),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "GGUFTests", dependencies: ["GGUF", "Kernels", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "imxTests", dependencies: ["imx", "TestSupport"], swiftSettings: settings),
+    ]
+)

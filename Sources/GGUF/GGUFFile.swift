@@ -1,0 +1,87 @@
+/// A GGUF file opened for reading: header, metadata, tensor infos, and zero-copy access to
+/// tensor data through a read-only memory mapping.
+///
+///     let model = try GGUFFile(path: "models/gemma-3-270m-q4_k_m.gguf")
+///     let blocks = try model.metadata.int(.blockCount)
+///     let weight = try model.tensor(named: "blk.0.attn_q.weight")
+///     let floats = try model.dequantize(weight)
+///
+/// Opening validates the whole header (see ``GGUFError/Kind``); tensor data is not touched
+/// until it is asked for.
+public final class GGUFFile: @unchecked Sendable {
+    // @unchecked: every stored property is immutable after init and the mapping is read-only.
+
+    /// The path the file was opened with.
+    public let path: String
+    /// The GGUF version (2 or 3).
+    public let version: UInt32
+    /// The key–value metadata.
+    public let metadata: GGUFMetadata
+    /// The tensor infos, in file order.
+    public let tensors: [GGUFTensorInfo]
+    /// The data alignment (`general.alignment`, default 32).
+    public let alignment: Int
+    /// File offset where the data section begins.
+    public let dataOffset: Int
+    /// Size of the file in bytes.
+    public var fileSize: Int { mapping.bytes.count }
+
+    private let mapping: MappedFile
+    private let tensorIndex: [String: Int]
+    private let valueOffsets: [String: Int]
+
+    /// Opens, maps and validates the GGUF file at `path`.
+    public init(path: String) throws(GGUFError) {
+        let mapping = try MappedFile(path: path)
+        let parsed = try GGUFParser.parse(mapping.bytes, file: path)
+        self.path = path
+        self.mapping = mapping
+        self.version = parsed.version
+        self.metadata = parsed.metadata
+        self.tensors = parsed.tensors
+        self.alignment = parsed.alignment
+        self.dataOffset = parsed.dataOffset
+        self.valueOffsets = parsed.valueOffsets
+        var index: [String: Int] = [:]
+        for (i, tensor) in parsed.tensors.enumerated() { index[tensor.name] = i }
+        self.tensorIndex = index
+    }
+
+    /// The tensor called `name`.
+    /// - Throws: `.missingTensor` naming the tensor when the file has no such tensor.
+    public func tensor(named name: String) throws(GGUFError) -> GGUFTensorInfo {
+        guard let info = tensorIfPresent(named: name) else {
+            throw GGUFError(file: path, field: name, kind: .missingTensor, message: "tensor is missing")
+        }
+        return info
+    }
+
+    /// The tensor called `name`, or nil.
+    public func tensorIfPresent(named name: String) -> GGUFTensorInfo? {
+        tensorIndex[name].map { tensors[$0] }
+    }
+
+    /// The stored bytes of `tensor`, pointing into the mapping (valid while `self` lives).
+    public func data(of tensor: GGUFTensorInfo) -> UnsafeRawBufferPointer {
+        let start = dataOffset + tensor.offset
+        return UnsafeRawBufferPointer(rebasing: mapping.bytes[start..<(start + tensor.byteCount)])
+    }
+
+    /// The raw bytes of every string of the string array under `key`, without UTF-8 repair
+    /// (tokenizer vocabularies may hold byte sequences that are not valid UTF-8 on their own).
+    public func rawStrings(_ key: String) throws(GGUFError) -> [[UInt8]] {
+        guard let value = metadata[key], let offset = valueOffsets[key] else {
+            throw GGUFError(file: path, field: key, kind: .missingKey, message: "required key is missing")
+        }
+        guard case .array(.string(let strings)) = value else {
+            throw GGUFError(file: path, field: key, kind: .typeMismatch, message: "expected ARRAY[STRING], found \(value.typeDescription)")
+        }
+        var cursor = ByteCursor(bytes: mapping.bytes, file: path, offset: offset + 12)
+        var result: [[UInt8]] = []
+        result.reserveCapacity(strings.count)
+        for i in 0..<strings.count {
+            result.append(Array(try cursor.readStringBytes("\(key)[\(i)]")))
+        }
+        return result
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// Writes files so that readers never see a partial result: the bytes go to a temporary file
+/// in the same directory, which is then renamed over the destination.
+public enum AtomicFile {
+    /// An I/O failure, with the path and the system's reason.
+    public struct WriteError: Error, CustomStringConvertible, Sendable {
+        public let path: String
+        public let reason: String
+        public var description: String { "\(path): cannot write: \(reason)" }
+    }
+
+    /// Writes `bytes` to `path` atomically (temporary file, then rename).
+    public static func write(_ bytes: [UInt8], to path: String) throws(WriteError) {
+        try write(to: path) { (descriptor) throws(WriteError) in
+            var failure: WriteError?
+            bytes.withUnsafeBytes { raw in
+                do throws(WriteError) { try writeAll(raw, to: descriptor, path: path) } catch { failure = error }
+            }
+            if let failure { throw failure }
+        }
+    }
+
+    /// Creates a temporary file next to `path`, lets `body` fill it through a file descriptor,
+    /// flushes it and renames it to `path`. On any failure the temporary file is removed and
+    /// `path` is left as it was.
+    public static func write(to path: String, _ body: (Int32) throws(WriteError) -> Void) throws(WriteError) {
+        let directory = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        var template = Array(((directory.isEmpty ? "." : directory) + "/.\(name).tmp-XXXXXX").utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else { throw WriteError(path: path, reason: systemReason()) }
+        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        var finished = false
+        defer {
+            if !finished {
+                close(descriptor)
+                unlink(temporary)
+            }
+        }
+        try body(descriptor)
+        guard fsync(descriptor) == 0 else { throw WriteError(path: path, reason: systemReason()) }
+        fchmod(descriptor, 0o644)
+        close(descriptor)
+        finished = true
+        guard rename(temporary, path) == 0 else {
+            let reason = systemReason()
+            unlink(temporary)
+            throw WriteError(path: path, reason: reason)
+        }
+    }
+
+    /// Writes every byte of `bytes` to `descriptor`, retrying short writes.
+    public static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, path: String) throws(WriteError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw WriteError(path: path, reason: systemReason())
+            }
+            offset += written
+        }
+    }
+
+    private static func systemReason() -> String { String(cString: strerror(errno)) }
+}

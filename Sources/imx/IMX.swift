@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `imx` command: importance matrices and quantization experiments for GGUF models.
+@main
+struct IMX: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "imx",
+        abstract: "Importance matrices, MoE coverage and importance-weighted quantization experiments for GGUF models.",
+        subcommands: [InspectCommand.self, BenchCommand.self]
+    )
+}

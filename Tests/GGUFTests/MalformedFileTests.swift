@@ -1,0 +1,224 @@
+import Foundation
+import Testing
+import GGUF
+import TestSupport
+
+/// Broken files, built byte by byte: each gives one precise error naming the file, the field
+/// and the offending value — never a crash.
+@Suite("Malformed GGUF files")
+struct MalformedFileTests {
+    /// Hand-assembled GGUF bytes, so that any field can be corrupted.
+    struct RawGGUF {
+        var bytes: [UInt8] = []
+        mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
+        mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
+        mutating func string(_ s: String, length: UInt64? = nil) { u64(length ?? UInt64(s.utf8.count)); bytes += s.utf8 }
+        mutating func header(version: UInt32 = 3, tensors: UInt64, keys: UInt64) {
+            bytes += Array("GGUF".utf8); u32(version); u64(tensors); u64(keys)
+        }
+        mutating func keyU32(_ key: String, _ value: UInt32) { string(key); u32(4); u32(value) }
+        mutating func tensorInfo(_ name: String, shape: [UInt64], type: UInt32 = 0, offset: UInt64) {
+            string(name); u32(UInt32(shape.count)); shape.forEach { u64($0) }; u32(type); u64(offset)
+        }
+        mutating func padData(alignment: Int = 32, dataBytes: Int) {
+            while bytes.count % alignment != 0 { bytes.append(0) }
+            bytes += [UInt8](repeating: 0, count: dataBytes)
+        }
+    }
+
+    /// Writes `bytes`, opens them, and returns the error (nil if the file opened).
+    func openError(_ bytes: [UInt8]) throws -> GGUFError? {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("broken.gguf")
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        do {
+            _ = try GGUFFile(path: path)
+            return nil
+        } catch {
+            #expect(error.file == path)
+            #expect(!error.description.contains("\n"), "error is not one line: \(error)")
+            return error
+        }
+    }
+
+    func expectError(_ bytes: [UInt8], _ kind: GGUFError.Kind, field: String, containing text: String) throws {
+        let error = try #require(try openError(bytes), "file opened without error, expected \(kind)")
+        #expect(error.kind == kind, "\(error)")
+        #expect(error.field == field, "\(error)")
+        #expect(error.message.contains(text), "\(error)")
+    }
+
+    /// A valid file: two keys, two F32 tensors (4 and 8 floats).
+    static func valid() -> RawGGUF {
+        var g = RawGGUF()
+        g.header(tensors: 2, keys: 2)
+        g.keyU32("a.count", 7)
+        g.string("general.name"); g.u32(8); g.string("ok")
+        g.tensorInfo("x", shape: [4], offset: 0)
+        g.tensorInfo("y", shape: [4, 2], offset: 32)
+        g.padData(dataBytes: 64)
+        return g
+    }
+
+    @Test("The valid base file opens")
+    func validOpens() throws {
+        #expect(try openError(Self.valid().bytes) == nil)
+    }
+
+    @Test("Every truncation is an error, not a crash (the last tensor's data ends the file)")
+    func everyTruncation() throws {
+        let bytes = Self.valid().bytes
+        for cut in 0..<bytes.count {
+            let error = try openError(Array(bytes.prefix(cut)))
+            #expect(error != nil, "cut at \(cut) opened")
+            if let error {
+                #expect([.truncated, .lengthPastEnd, .offsetPastEnd, .badMagic].contains(error.kind), "cut at \(cut): \(error)")
+            }
+        }
+    }
+
+    @Test("Truncated in the middle of a field")
+    func truncated() throws {
+        try expectError(Array(Self.valid().bytes.prefix(10)), .truncated, field: "header.tensor_count", containing: "file truncated at offset 8: need 8 bytes, 2 left")
+        try expectError([], .truncated, field: "header.magic", containing: "need 4 bytes, 0 left")
+    }
+
+    @Test("Wrong magic")
+    func wrongMagic() throws {
+        var g = Self.valid()
+        g.bytes.replaceSubrange(0..<4, with: Array("GGML".utf8))
+        try expectError(g.bytes, .badMagic, field: "header.magic", containing: "magic is 47 47 4D 4C (\"GGML\"), expected 47 47 55 46 (\"GGUF\")")
+    }
+
+    @Test("Unsupported versions", arguments: [(UInt32(1), "unsupported GGUF version 1"), (7, "unsupported GGUF version 7 (supported: 2, 3)"),
+                                              (0x0300_0000, "big-endian GGUF (version 3 byte-swapped) is not supported")])
+    func unsupportedVersion(_ parameters: (UInt32, String)) throws {
+        var g = RawGGUF()
+        g.header(version: parameters.0, tensors: 0, keys: 0)
+        try expectError(g.bytes, .unsupportedVersion, field: "header.version", containing: parameters.1)
+    }
+
+    @Test("Counts the file cannot hold")
+    func impossibleCounts() throws {
+        var g = RawGGUF()
+        g.header(tensors: 1 << 40, keys: 0)
+        try expectError(g.bytes, .lengthPastEnd, field: "header.tensor_count", containing: "tensor count 1099511627776 at offset 8 runs past the end")
+    }
+
+    @Test("A string length past the end of the file")
+    func stringPastEnd() throws {
+        var g = RawGGUF()
+        g.header(tensors: 0, keys: 1)
+        g.string("general.name", length: 1_000_000)
+        try expectError(g.bytes, .lengthPastEnd, field: "metadata[0].key", containing: "string length 1000000 at offset 24 runs past the end of the file")
+    }
+
+    @Test("An array length past the end of the file")
+    func arrayPastEnd() throws {
+        var g = RawGGUF()
+        g.header(tensors: 0, keys: 1)
+        g.string("tokenizer.ggml.scores"); g.u32(9); g.u32(6); g.u64(1 << 50)
+        try expectError(g.bytes, .lengthPastEnd, field: "metadata[0] 'tokenizer.ggml.scores'.count", containing: "array length 1125899906842624")
+    }
+
+    @Test("Unknown metadata value type")
+    func unknownValueType() throws {
+        var g = RawGGUF()
+        g.header(tensors: 0, keys: 1)
+        g.string("k"); g.u32(13); g.u32(0)
+        try expectError(g.bytes, .unknownValueType, field: "metadata[0] 'k'.type", containing: "unknown value type 13 at offset 33")
+    }
+
+    @Test("Duplicate metadata key")
+    func duplicateKey() throws {
+        var g = RawGGUF()
+        g.header(tensors: 0, keys: 2)
+        g.keyU32("a.count", 1)
+        g.keyU32("a.count", 2)
+        try expectError(g.bytes, .duplicateKey, field: "metadata[1].key", containing: "duplicate key 'a.count'")
+    }
+
+    @Test("general.alignment that is not a power of two, or not UINT32")
+    func badAlignment() throws {
+        var g = RawGGUF()
+        g.header(tensors: 0, keys: 1)
+        g.keyU32("general.alignment", 48)
+        try expectError(g.bytes, .invalidValue, field: "general.alignment", containing: "alignment 48 is not a power of two")
+        var h = RawGGUF()
+        h.header(tensors: 0, keys: 1)
+        h.string("general.alignment"); h.u32(8); h.string("32")
+        try expectError(h.bytes, .typeMismatch, field: "general.alignment", containing: "expected UINT32, found STRING")
+    }
+
+    @Test("Unknown tensor type id")
+    func unknownTensorType() throws {
+        var g = RawGGUF()
+        g.header(tensors: 1, keys: 0)
+        g.tensorInfo("blk.0.attn_q.weight", shape: [32], type: 99, offset: 0)
+        g.padData(dataBytes: 128)
+        try expectError(g.bytes, .unknownTensorType, field: "tensor_infos[0] 'blk.0.attn_q.weight'.type", containing: "unknown tensor type id 99")
+    }
+
+    @Test("Duplicate tensor names")
+    func duplicateTensor() throws {
+        var g = RawGGUF()
+        g.header(tensors: 2, keys: 0)
+        g.tensorInfo("x", shape: [4], offset: 0)
+        g.tensorInfo("x", shape: [4], offset: 32)
+        g.padData(dataBytes: 64)
+        try expectError(g.bytes, .duplicateTensor, field: "tensor_infos[1].name", containing: "duplicate tensor name 'x'")
+    }
+
+    @Test("Misaligned tensor data")
+    func misaligned() throws {
+        var g = RawGGUF()
+        g.header(tensors: 1, keys: 0)
+        g.tensorInfo("x", shape: [4], offset: 8)
+        g.padData(dataBytes: 64)
+        try expectError(g.bytes, .misaligned, field: "tensor_infos[0] 'x'.offset", containing: "data offset 8 is not a multiple of the alignment 32")
+    }
+
+    @Test("Tensor data offset or size past the end of the file")
+    func dataPastEnd() throws {
+        var g = RawGGUF()
+        g.header(tensors: 1, keys: 0)
+        g.tensorInfo("x", shape: [4], offset: 4096)
+        g.padData(dataBytes: 64)
+        try expectError(g.bytes, .offsetPastEnd, field: "tensor 'x'.offset", containing: "data at offset 4096 with 16 bytes runs past the end of the data section (64 bytes")
+        var h = Self.valid()
+        h.bytes.removeLast(8)
+        try expectError(h.bytes, .offsetPastEnd, field: "tensor 'y'.offset", containing: "data at offset 32 with 32 bytes runs past the end of the data section (56 bytes")
+    }
+
+    @Test("Bad shapes: too many dimensions, a row not made of whole blocks")
+    func badShapes() throws {
+        var g = RawGGUF()
+        g.header(tensors: 1, keys: 0)
+        g.tensorInfo("x", shape: [1, 1, 1, 1, 1], offset: 0)
+        try expectError(g.bytes, .invalidValue, field: "tensor_infos[0] 'x'.n_dims", containing: "5 dimensions (ggml supports 1 to 4)")
+        var h = RawGGUF()
+        h.header(tensors: 1, keys: 0)
+        h.tensorInfo("x", shape: [100], type: 12, offset: 0)
+        try expectError(h.bytes, .invalidValue, field: "tensor_infos[0] 'x'.ne[0]", containing: "row length 100 is not a multiple of Q4_K's block size 256")
+    }
+
+    @Test("A path that is missing or is a directory")
+    func notAFile() throws {
+        let directory = try TemporaryDirectory()
+        let missing = #expect(throws: GGUFError.self) { try GGUFFile(path: directory.file("absent.gguf")) }
+        #expect(missing?.kind == .io)
+        #expect(missing?.description == "\(directory.file("absent.gguf")): file: cannot open: No such file or directory")
+        let folder = #expect(throws: GGUFError.self) { try GGUFFile(path: directory.path) }
+        #expect(folder?.message == "not a regular file")
+    }
+
+    @Test("Asking for a missing tensor names it")
+    func missingTensor() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("ok.gguf")
+        try Data(Self.valid().bytes).write(to: URL(fileURLWithPath: path))
+        let file = try GGUFFile(path: path)
+        let error = #expect(throws: GGUFError.self) { try file.tensor(named: "output.weight") }
+        #expect(error?.description == "\(path): output.weight: tensor is missing")
+    }
+}
