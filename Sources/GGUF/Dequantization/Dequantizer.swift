@@ -3,8 +3,9 @@ import Kernels
 /// Converts stored tensor data to float32, bit-exactly as ggml's `to_float` does.
 ///
 /// Supported: F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, Q8_K,
-/// IQ4_NL, IQ4_XS, TQ1_0, TQ2_0, MXFP4. Other types (the lattice "grid" types IQ1/IQ2/IQ3,
-/// NVFP4, Q1_0, Q8_1 and the integer types) are reported as unsupported.
+/// IQ4_NL, IQ4_XS, the lattice types IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ1_S, IQ1_M,
+/// TQ1_0, TQ2_0 and MXFP4. The others (NVFP4, Q1_0, Q8_1 — which ggml cannot dequantize either —
+/// and the integer types) are reported as unsupported.
 ///
 /// Work is split over blocks, so even a single long row uses every thread.
 public enum Dequantizer {
@@ -69,8 +70,14 @@ public enum Dequantizer {
         case .mxfp4: NonLinearQuants.mxfp4
         case .tq1_0: TernaryQuants.tq1_0
         case .tq2_0: TernaryQuants.tq2_0
-        case .q8_1, .iq2_XXS, .iq2_XS, .iq2_S, .iq3_XXS, .iq3_S, .iq1_S, .iq1_M,
-             .nvfp4, .q1_0, .i8, .i16, .i32, .i64, .f64:
+        case .iq2_XXS: GridQuants.iq2_XXS
+        case .iq2_XS: GridQuants.iq2_XS
+        case .iq2_S: GridQuants.iq2_S
+        case .iq3_XXS: GridQuants.iq3_XXS
+        case .iq3_S: GridQuants.iq3_S
+        case .iq1_S: GridQuants.iq1_S
+        case .iq1_M: GridQuants.iq1_M
+        case .q8_1, .nvfp4, .q1_0, .i8, .i16, .i32, .i64, .f64:
             nil
         }
     }
