@@ -19,6 +19,26 @@ enum GridQuants {
     /// ggml's `IQ1S_DELTA`.
     static let iq1Delta: Float = 0.125
 
+    /// `y[j] = (scale · point[j]) · ±1` for the 8 bytes of `point`, minus where bit `j` of `signs` is set.
+    @inline(__always)
+    static func writeSigned(_ y: UnsafeMutablePointer<Float>, _ scale: Float, _ point: UInt64, _ signs: UInt8) {
+        for j in 0..<8 {
+            y[j] = scale * Float(LatticeGrids.byte(point, j)) * LatticeGrids.sign(signs, j)
+        }
+    }
+
+    /// `y[j] = scale · (point[j] + delta)` for the 8 signed bytes of `point` (IQ1_S, IQ1_M).
+    @inline(__always)
+    static func writeShifted(_ y: UnsafeMutablePointer<Float>, _ scale: Float, _ point: UInt64, _ delta: Float) {
+        for j in 0..<8 {
+            y[j] = scale * (Float(Int8(bitPattern: LatticeGrids.byte(point, j))) + delta)
+        }
+    }
+
+    /// Two 4-element grid points as one 8-element point (`first` in bytes 0–3).
+    @inline(__always)
+    static func joined(_ first: UInt32, _ second: UInt32) -> UInt64 { UInt64(first) | UInt64(second) << 32 }
+
     static func iq2_XXS(_ source: UnsafeRawPointer, _ blocks: Int, _ destination: UnsafeMutablePointer<Float>) {
         LatticeGrids.iq2xxs.withUnsafeBufferPointer { grid in
             LatticeGrids.signs.withUnsafeBufferPointer { signTable in
@@ -33,9 +53,7 @@ enum GridQuants {
                         for l in 0..<4 {
                             let point = grid[Int((indices >> UInt32(l &* 8)) & 0xFF)]
                             let signs = signTable[Int((signsAndScale >> UInt32(l &* 7)) & 127)]
-                            for j in 0..<8 {
-                                y[j] = db * Float(LatticeGrids.byte(point, j)) * LatticeGrids.sign(signs, j)
-                            }
+                            writeSigned(y, db, point, signs)
                             y += 8
                         }
                     }
@@ -60,9 +78,7 @@ enum GridQuants {
                             let point = grid[Int(code & 511)]
                             let signs = signTable[Int(code >> 9)]
                             let db = l < 2 ? db0 : db1
-                            for j in 0..<8 {
-                                y[j] = db * Float(LatticeGrids.byte(point, j)) * LatticeGrids.sign(signs, j)
-                            }
+                            writeSigned(y, db, point, signs)
                             y += 8
                         }
                     }
@@ -87,9 +103,7 @@ enum GridQuants {
                         let point = grid[index]
                         let signs = block.byte(34 &+ group &* 4 &+ l)
                         let db = l < 2 ? db0 : db1
-                        for j in 0..<8 {
-                            y[j] = db * Float(LatticeGrids.byte(point, j)) * LatticeGrids.sign(signs, j)
-                        }
+                        writeSigned(y, db, point, signs)
                         y += 8
                     }
                 }
@@ -111,10 +125,7 @@ enum GridQuants {
                             let signs = signTable[Int((signsAndScale >> UInt32(l &* 7)) & 127)]
                             let first = grid[Int(block.byte(2 &+ group &* 8 &+ 2 &* l))]
                             let second = grid[Int(block.byte(3 &+ group &* 8 &+ 2 &* l))]
-                            for j in 0..<4 {
-                                y[j] = db * Float(LatticeGrids.byte(first, j)) * LatticeGrids.sign(signs, j)
-                                y[j &+ 4] = db * Float(LatticeGrids.byte(second, j)) * LatticeGrids.sign(signs, j &+ 4)
-                            }
+                            writeSigned(y, db, joined(first, second), signs)
                             y += 8
                         }
                     }
@@ -137,10 +148,7 @@ enum GridQuants {
                         let first = grid[Int(block.byte(2 &+ group &* 8 &+ 2 &* l)) | ((high << (8 &- 2 &* l)) & 256)]
                         let second = grid[Int(block.byte(3 &+ group &* 8 &+ 2 &* l)) | ((high << (7 &- 2 &* l)) & 256)]
                         let signs = block.byte(74 &+ group &* 4 &+ l)
-                        for j in 0..<4 {
-                            y[j] = db * Float(LatticeGrids.byte(first, j)) * LatticeGrids.sign(signs, j)
-                            y[j &+ 4] = db * Float(LatticeGrids.byte(second, j)) * LatticeGrids.sign(signs, j &+ 4)
-                        }
+                        writeSigned(y, db, joined(first, second), signs)
                         y += 8
                     }
                 }
@@ -160,9 +168,7 @@ enum GridQuants {
                     let delta = high & 0x8000 != 0 ? -iq1Delta : iq1Delta
                     for l in 0..<4 {
                         let point = grid[Int(block.byte(2 &+ group &* 4 &+ l)) | (((high >> (3 &* l)) & 7) << 8)]
-                        for j in 0..<8 {
-                            y[j] = dl * (Float(Int8(bitPattern: LatticeGrids.byte(point, j))) + delta)
-                        }
+                        writeShifted(y, dl, point, delta)
                         y += 8
                     }
                 }
@@ -190,11 +196,7 @@ enum GridQuants {
                     let negative = SIMD4<Int32>(Int32(qh0 & 0x08), Int32(qh0 & 0x80), Int32(qh1 & 0x08), Int32(qh1 & 0x80)) .!= 0
                     let deltas = SIMD4<Float>(repeating: iq1Delta).replacing(with: -iq1Delta, where: negative)
                     for l in 0..<4 {
-                        let point = grid[indices[l]]
-                        let dl = l < 2 ? dl1 : dl2
-                        for j in 0..<8 {
-                            y[j] = dl * (Float(Int8(bitPattern: LatticeGrids.byte(point, j))) + deltas[l])
-                        }
+                        writeShifted(y, l < 2 ? dl1 : dl2, grid[indices[l]], deltas[l])
                         y += 8
                     }
                 }

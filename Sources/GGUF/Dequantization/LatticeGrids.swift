@@ -11,10 +11,6 @@ enum LatticeGrids {
     @inline(__always)
     static func byte(_ point: UInt64, _ j: Int) -> UInt8 { UInt8(truncatingIfNeeded: point >> UInt64(j &* 8)) }
 
-    /// Element `j` of a 4-element grid point.
-    @inline(__always)
-    static func byte(_ point: UInt32, _ j: Int) -> UInt8 { UInt8(truncatingIfNeeded: point >> UInt32(j &* 8)) }
-
     /// `-1` when bit `j` of `signs` is set, else `+1` (ggml: `signs & kmask_iq2xs[j] ? -1.f : 1.f`).
     @inline(__always)
     static func sign(_ signs: UInt8, _ j: Int) -> Float { (signs >> UInt8(j)) & 1 != 0 ? -1 : 1 }
