@@ -3,7 +3,7 @@ import Kernels
 
 /// `-t/--threads`, shared by every command that computes.
 struct ThreadOptions: ParsableArguments {
-    @Option(name: [.short, .customLong("threads")], help: "Threads to use (default: all cores).")
+    @Option(name: [.short, .customLong("threads")], help: "Threads to use (defaults to the number of cores).")
     var threads: Int = Parallel.processorCount
 
     func validate() throws {
