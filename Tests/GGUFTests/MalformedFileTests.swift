@@ -7,25 +7,6 @@ import TestSupport
 /// and the offending value — never a crash.
 @Suite("Malformed GGUF files")
 struct MalformedFileTests {
-    /// Hand-assembled GGUF bytes, so that any field can be corrupted.
-    struct RawGGUF {
-        var bytes: [UInt8] = []
-        mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
-        mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
-        mutating func string(_ s: String, length: UInt64? = nil) { u64(length ?? UInt64(s.utf8.count)); bytes += s.utf8 }
-        mutating func header(version: UInt32 = 3, tensors: UInt64, keys: UInt64) {
-            bytes += Array("GGUF".utf8); u32(version); u64(tensors); u64(keys)
-        }
-        mutating func keyU32(_ key: String, _ value: UInt32) { string(key); u32(4); u32(value) }
-        mutating func tensorInfo(_ name: String, shape: [UInt64], type: UInt32 = 0, offset: UInt64) {
-            string(name); u32(UInt32(shape.count)); shape.forEach { u64($0) }; u32(type); u64(offset)
-        }
-        mutating func padData(alignment: Int = 32, dataBytes: Int) {
-            while bytes.count % alignment != 0 { bytes.append(0) }
-            bytes += [UInt8](repeating: 0, count: dataBytes)
-        }
-    }
-
     /// Writes `bytes`, opens them, and returns the error (nil if the file opened).
     func openError(_ bytes: [UInt8]) throws -> GGUFError? {
         let directory = try TemporaryDirectory()
@@ -49,8 +30,8 @@ struct MalformedFileTests {
     }
 
     /// A valid file: two keys, two F32 tensors (4 and 8 floats).
-    static func valid() -> RawGGUF {
-        var g = RawGGUF()
+    static func valid() -> RawGGUFBuilder {
+        var g = RawGGUFBuilder()
         g.header(tensors: 2, keys: 2)
         g.keyU32("a.count", 7)
         g.string("general.name"); g.u32(8); g.string("ok")
@@ -93,21 +74,21 @@ struct MalformedFileTests {
     @Test("Unsupported versions", arguments: [(UInt32(1), "unsupported GGUF version 1"), (7, "unsupported GGUF version 7 (supported: 2, 3)"),
                                               (0x0300_0000, "big-endian GGUF (version 3 byte-swapped) is not supported")])
     func unsupportedVersion(_ parameters: (UInt32, String)) throws {
-        var g = RawGGUF()
+        var g = RawGGUFBuilder()
         g.header(version: parameters.0, tensors: 0, keys: 0)
         try expectError(g.bytes, .unsupportedVersion, field: "header.version", containing: parameters.1)
     }
 
     @Test("Counts the file cannot hold")
     func impossibleCounts() throws {
-        var g = RawGGUF()
+        var g = RawGGUFBuilder()
         g.header(tensors: 1 << 40, keys: 0)
         try expectError(g.bytes, .lengthPastEnd, field: "header.tensor_count", containing: "tensor count 1099511627776 at offset 8 runs past the end")
     }
 
     @Test("A string length past the end of the file")
     func stringPastEnd() throws {
-        var g = RawGGUF()
+        var g = RawGGUFBuilder()
         g.header(tensors: 0, keys: 1)
         g.string("general.name", length: 1_000_000)
         try expectError(g.bytes, .lengthPastEnd, field: "metadata[0].key", containing: "string length 1000000 at offset 24 runs past the end of the file")
@@ -115,7 +96,7 @@ struct MalformedFileTests {
 
     @Test("An array length past the end of the file")
     func arrayPastEnd() throws {
-        var g = RawGGUF()
+        var g = RawGGUFBuilder()
         g.header(tensors: 0, keys: 1)
         g.string("tokenizer.ggml.scores"); g.u32(9); g.u32(6); g.u64(1 << 50)
         try expectError(g.bytes, .lengthPastEnd, field: "metadata[0] 'tokenizer.ggml.scores'.count", containing: "array length 1125899906842624")
@@ -123,7 +104,7 @@ struct MalformedFileTests {
 
     @Test("Unknown metadata value type")
     func unknownValueType() throws {
-        var g = RawGGUF()
+        var g = RawGGUFBuilder()
         g.header(tensors: 0, keys: 1)
         g.string("k"); g.u32(13); g.u32(0)
         try expectError(g.bytes, .unknownValueType, field: "metadata[0] 'k'.type", containing: "unknown value type 13 at offset 33")
@@ -131,7 +112,7 @@ struct MalformedFileTests {
 
     @Test("Duplicate metadata key")
     func duplicateKey() throws {
-        var g = RawGGUF()
+        var g = RawGGUFBuilder()
         g.header(tensors: 0, keys: 2)
         g.keyU32("a.count", 1)
         g.keyU32("a.count", 2)
@@ -140,11 +121,11 @@ struct MalformedFileTests {
 
     @Test("general.alignment that is not a power of two, or not UINT32")
     func badAlignment() throws {
-        var g = RawGGUF()
+        var g = RawGGUFBuilder()
         g.header(tensors: 0, keys: 1)
         g.keyU32("general.alignment", 48)
         try expectError(g.bytes, .invalidValue, field: "general.alignment", containing: "alignment 48 is not a power of two")
-        var h = RawGGUF()
+        var h = RawGGUFBuilder()
         h.header(tensors: 0, keys: 1)
         h.string("general.alignment"); h.u32(8); h.string("32")
         try expectError(h.bytes, .typeMismatch, field: "general.alignment", containing: "expected UINT32, found STRING")
@@ -152,7 +133,7 @@ struct MalformedFileTests {
 
     @Test("Unknown tensor type id")
     func unknownTensorType() throws {
-        var g = RawGGUF()
+        var g = RawGGUFBuilder()
         g.header(tensors: 1, keys: 0)
         g.tensorInfo("blk.0.attn_q.weight", shape: [32], type: 99, offset: 0)
         g.padData(dataBytes: 128)
@@ -161,7 +142,7 @@ struct MalformedFileTests {
 
     @Test("Duplicate tensor names")
     func duplicateTensor() throws {
-        var g = RawGGUF()
+        var g = RawGGUFBuilder()
         g.header(tensors: 2, keys: 0)
         g.tensorInfo("x", shape: [4], offset: 0)
         g.tensorInfo("x", shape: [4], offset: 32)
@@ -171,7 +152,7 @@ struct MalformedFileTests {
 
     @Test("Misaligned tensor data")
     func misaligned() throws {
-        var g = RawGGUF()
+        var g = RawGGUFBuilder()
         g.header(tensors: 1, keys: 0)
         g.tensorInfo("x", shape: [4], offset: 8)
         g.padData(dataBytes: 64)
@@ -180,7 +161,7 @@ struct MalformedFileTests {
 
     @Test("Tensor data offset or size past the end of the file")
     func dataPastEnd() throws {
-        var g = RawGGUF()
+        var g = RawGGUFBuilder()
         g.header(tensors: 1, keys: 0)
         g.tensorInfo("x", shape: [4], offset: 4096)
         g.padData(dataBytes: 64)
@@ -192,11 +173,11 @@ struct MalformedFileTests {
 
     @Test("Bad shapes: too many dimensions, a row not made of whole blocks")
     func badShapes() throws {
-        var g = RawGGUF()
+        var g = RawGGUFBuilder()
         g.header(tensors: 1, keys: 0)
         g.tensorInfo("x", shape: [1, 1, 1, 1, 1], offset: 0)
         try expectError(g.bytes, .invalidValue, field: "tensor_infos[0] 'x'.n_dims", containing: "5 dimensions (ggml supports 1 to 4)")
-        var h = RawGGUF()
+        var h = RawGGUFBuilder()
         h.header(tensors: 1, keys: 0)
         h.tensorInfo("x", shape: [100], type: 12, offset: 0)
         try expectError(h.bytes, .invalidValue, field: "tensor_infos[0] 'x'.ne[0]", containing: "row length 100 is not a multiple of Q4_K's block size 256")
