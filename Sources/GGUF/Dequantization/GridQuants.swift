@@ -35,6 +35,19 @@ enum GridQuants {
         }
     }
 
+    /// The IQ2/IQ3_XXS sub-block scale `(d · (0.5 + s)) · factor` for a 4-bit code `s`, in ggml's
+    /// association (`factor` is 0.25 for IQ2, 0.5 for IQ3_XXS).
+    @inline(__always)
+    static func halfStepScale<T: BinaryInteger>(_ d: Float, _ s: T, _ factor: Float) -> Float {
+        d * (0.5 + Float(s)) * factor
+    }
+
+    /// The 8 sign bits of the 7-bit code `l` (0–3) packed in `word` (IQ2_XXS, IQ3_XXS).
+    @inline(__always)
+    static func packedSigns(_ table: UnsafeBufferPointer<UInt8>, _ word: UInt32, _ l: Int) -> UInt8 {
+        table[Int((word >> UInt32(l &* 7)) & 127)]
+    }
+
     /// Two 4-element grid points as one 8-element point (`first` in bytes 0–3).
     @inline(__always)
     static func joined(_ first: UInt32, _ second: UInt32) -> UInt64 { UInt64(first) | UInt64(second) << 32 }
@@ -49,10 +62,10 @@ enum GridQuants {
                     for group in 0..<8 {
                         let indices = block.uint32(2 &+ group &* 8)
                         let signsAndScale = block.uint32(6 &+ group &* 8)
-                        let db = d * (0.5 + Float(signsAndScale >> 28)) * 0.25
+                        let db = halfStepScale(d, signsAndScale >> 28, 0.25)
                         for l in 0..<4 {
                             let point = grid[Int((indices >> UInt32(l &* 8)) & 0xFF)]
-                            let signs = signTable[Int((signsAndScale >> UInt32(l &* 7)) & 127)]
+                            let signs = packedSigns(signTable, signsAndScale, l)
                             writeSigned(y, db, point, signs)
                             y += 8
                         }
@@ -71,8 +84,8 @@ enum GridQuants {
                     let d = block.half(0)
                     for group in 0..<8 {
                         let scale = block.byte(66 &+ group)
-                        let db0 = d * (0.5 + Float(scale & 0x0F)) * 0.25
-                        let db1 = d * (0.5 + Float(scale >> 4)) * 0.25
+                        let db0 = halfStepScale(d, scale & 0x0F, 0.25)
+                        let db1 = halfStepScale(d, scale >> 4, 0.25)
                         for l in 0..<4 {
                             let code = block.uint16(2 &+ 2 &* (group &* 4 &+ l))
                             let point = grid[Int(code & 511)]
@@ -95,8 +108,8 @@ enum GridQuants {
                 let d = block.half(0)
                 for group in 0..<8 {
                     let scale = block.byte(74 &+ group)
-                    let db0 = d * (0.5 + Float(scale & 0x0F)) * 0.25
-                    let db1 = d * (0.5 + Float(scale >> 4)) * 0.25
+                    let db0 = halfStepScale(d, scale & 0x0F, 0.25)
+                    let db1 = halfStepScale(d, scale >> 4, 0.25)
                     let high = Int(block.byte(66 &+ group))
                     for l in 0..<4 {
                         let index = Int(block.byte(2 &+ group &* 4 &+ l)) | ((high << (8 &- 2 &* l)) & 0x300)
@@ -120,9 +133,9 @@ enum GridQuants {
                     let d = block.half(0)
                     for group in 0..<8 {
                         let signsAndScale = block.uint32(66 &+ group &* 4)
-                        let db = d * (0.5 + Float(signsAndScale >> 28)) * 0.5
+                        let db = halfStepScale(d, signsAndScale >> 28, 0.5)
                         for l in 0..<4 {
-                            let signs = signTable[Int((signsAndScale >> UInt32(l &* 7)) & 127)]
+                            let signs = packedSigns(signTable, signsAndScale, l)
                             let first = grid[Int(block.byte(2 &+ group &* 8 &+ 2 &* l))]
                             let second = grid[Int(block.byte(3 &+ group &* 8 &+ 2 &* l))]
                             writeSigned(y, db, joined(first, second), signs)
