@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "imx",
             dependencies: [
-                "GGUF", "Kernels", "Harness",
+                "GGUF", "Kernels", "Tokenizers", "Harness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings
@@ -61,6 +61,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["GGUF", "Kernels"], swiftSettings: settings),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "Kernels", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "GGUF", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "imxTests", dependencies: ["imx", "TestSupport"], swiftSettings: settings),
     ]
 )

@@ -7,6 +7,11 @@ public enum PythonOracle {
         (try? run(arguments: ["-c", "import gguf, numpy"]).count) != nil
     }()
 
+    /// Whether `python3` can import the `regex` module (Unicode property classes in patterns).
+    public static let isRegexAvailable: Bool = {
+        (try? run(arguments: ["-c", "import regex"]).count) != nil
+    }()
+
     /// The path of oracle script `name` (in `Tests/Oracles/`).
     public static func script(_ name: String) -> String {
         TestEnvironment.packageRoot + "/Tests/Oracles/" + name

@@ -41,6 +41,8 @@ public enum TestEnvironment {
     public static var modelEnabled: Bool { FileManager.default.fileExists(atPath: gemmaModelPath) || requireAssets }
     /// Whether tests that compare with gguf-py should run.
     public static var ggufPyEnabled: Bool { PythonOracle.isAvailable || requireAssets }
+    /// Whether tests that compare with Python's `regex` module should run.
+    public static var pythonRegexEnabled: Bool { PythonOracle.isRegexAvailable || requireAssets }
 
     /// The path of fixture `relativePath`, failing when the fixtures are missing.
     public static func fixture(_ relativePath: String) throws -> String {
@@ -82,5 +84,11 @@ extension Trait where Self == ConditionTrait {
     /// Runs the test only when gguf-py can be imported (or is required).
     public static var needsGGUFPy: Self {
         .enabled(if: TestEnvironment.ggufPyEnabled, "needs python3 with gguf and numpy (pip install gguf numpy)")
+    }
+
+    /// Runs the test only when Python's `regex` module (Unicode property classes) can be
+    /// imported (or is required).
+    public static var needsPythonRegex: Self {
+        .enabled(if: TestEnvironment.pythonRegexEnabled, "needs python3 with the regex module (pip install regex)")
     }
 }

@@ -1,4 +1,9 @@
-// Tokenizers: text → token ids, built from the `tokenizer.ggml.*` keys of a GGUF file
-// (SentencePiece and byte-level BPE with llama.cpp's pre-tokenizers), identical to llama.cpp.
+// Tokenizers: text → token ids, built from the `tokenizer.ggml.*` keys of a GGUF file,
+// identical to llama.cpp.
 //
-// Filled by the tokenizer issue; the target exists so the architecture is visible.
+//   Vocabulary/      the vocabulary as read from GGUF: token table (byte arena + hash),
+//                    scores, attributes, merge ranks, special ids and flags, llama.cpp's fix-ups
+//   PreTokenization/ byte-level BPE word splitting: one scanner per llama.cpp regex, applied
+//                    in passes (PreTokenizer lists them per `tokenizer.ggml.pre`)
+//   Encoding/        special-token matching, SentencePiece and byte-level BPE merging
+//   Tokenizer        the entry point: encode (with BOS/EOS and special-token parsing) and decode

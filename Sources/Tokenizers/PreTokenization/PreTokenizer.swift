@@ -1,0 +1,82 @@
+/// How a byte-level BPE vocabulary splits text into words before merging
+/// (`tokenizer.ggml.pre`): llama.cpp's pre-tokenizer types, each a list of split passes applied
+/// one after the other (each pass splits every piece of the previous one; text a pass does not
+/// match stays a piece of its own).
+public enum PreTokenizer: String, Sendable, CaseIterable {
+    /// llama.cpp's default BPE rules (`default`, or no `tokenizer.ggml.pre`).
+    case `default`
+    /// GPT-2 (`gpt-2`, `mpt`, `olmo`, `jais`, `phi-2`, `jina-es`, `jina-de`, …).
+    case gpt2
+    /// Llama 3 (`llama-bpe`, `llama3`, `llama-v3`, `falcon3`, `falcon-h1`, `pixtral`, …).
+    case llama3
+    /// Qwen 2 (`qwen2`, `stablelm2`, `deepseek-r1-qwen`, `hunyuan`, `megrez`).
+    case qwen2
+    /// Qwen 3.5 (`qwen35`): Qwen 2 with combining marks kept inside words.
+    case qwen35
+    /// StarCoder family (`starcoder`, `refact`, `command-r`, `smollm`, `codeshell`, `exaone`, `minerva`).
+    case starcoder
+    /// `falcon`.
+    case falcon
+    /// `deepseek-coder`.
+    case deepseekCoder
+    /// `deepseek-llm`.
+    case deepseekLLM
+
+    /// The pre-tokenizer llama.cpp selects for `tokenizer.ggml.pre = name`, or nil when this
+    /// project does not know the name.
+    public init?(vocabularyName name: String) {
+        switch name {
+        case "default": self = .default
+        case "gpt-2", "mpt", "olmo", "jais", "phi-2", "jina-es", "jina-de", "jina-v2-es", "jina-v2-de",
+             "jina-v1-en", "jina-v2-code", "roberta-bpe", "gigachat", "trillion", "a.x-4.0", "mellum":
+            self = .gpt2
+        case "llama-bpe", "llama3", "llama-v3", "falcon3", "falcon-h1", "pixtral", "midm-2.0", "lfm2",
+             "dbrx", "smaug-bpe":
+            self = .llama3
+        case "qwen2", "stablelm2", "deepseek-r1-qwen", "hunyuan", "megrez": self = .qwen2
+        case "qwen35": self = .qwen35
+        case "starcoder", "refact", "command-r", "smollm", "codeshell", "exaone", "minerva-7b": self = .starcoder
+        case "falcon": self = .falcon
+        case "deepseek-coder": self = .deepseekCoder
+        case "deepseek-llm": self = .deepseekLLM
+        default: return nil
+        }
+    }
+
+    /// The split passes, in order.
+    var passes: [SplitRule] {
+        switch self {
+        case .default:
+            return [.punctuationRun(backtick: false), .gpt2, .numberRun, .asciiDigitTriple]
+        case .gpt2:
+            return [.gpt2]
+        case .llama3:
+            return [.llama3Family(maxDigits: 3, marksInWords: false)]
+        case .qwen2:
+            return [.llama3Family(maxDigits: 1, marksInWords: false)]
+        case .qwen35:
+            return [.llama3Family(maxDigits: 1, marksInWords: true)]
+        case .starcoder:
+            return [.singleNumber, .gpt2]
+        case .falcon:
+            return [.punctuationRun(backtick: true), .gpt2, .asciiDigitTriple]
+        case .deepseekCoder:
+            return [.lineBreak, .spaceThenLetters, .spaceThenPunctuation, .rangeRun(CJKRanges.deepseek), .singleNumber]
+        case .deepseekLLM:
+            return [.lineBreak, .spaceThenRanges(DeepseekRanges.letters), .spaceThenRanges(DeepseekRanges.punctuation),
+                    .trailingWhitespace, .rangeRun(CJKRanges.deepseek), .numberRun]
+        }
+    }
+
+    /// Whether vocabularies with this pre-tokenizer add BOS unless their metadata says otherwise.
+    var addsBOSByDefault: Bool { self == .llama3 }
+    /// Whether a word that is a whole token skips the merges.
+    var ignoresMerges: Bool { self == .llama3 }
+    /// Whether decoding cleans spaces before punctuation (llama.cpp turns it off for these).
+    var cleansSpaces: Bool {
+        switch self {
+        case .qwen2, .qwen35, .deepseekCoder, .deepseekLLM: false
+        default: true
+        }
+    }
+}

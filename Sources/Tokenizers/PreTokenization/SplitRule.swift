@@ -1,0 +1,183 @@
+/// One splitting pass of a pre-tokenizer: a hand-written scanner equivalent to one of the
+/// regular expressions llama.cpp applies (quoted on each case). `match` returns the length of
+/// the match starting exactly at `position` (0 when the expression does not match there),
+/// following the regex's leftmost-alternative, greedy-with-backtracking semantics, never
+/// looking past `end` (the end of the piece being split).
+enum SplitRule: Sendable {
+    /// `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)` (GPT-2).
+    case gpt2
+    /// `(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\r\n\p{L}\p{N}]?W+|\p{N}{1,D}
+    /// | ?[^\s\p{L}\p{N}…]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+` where W is `\p{L}` (Llama 3, Qwen 2)
+    /// or `[\p{L}\p{M}]` (Qwen 3.5, which also keeps marks out of the punctuation run) and D
+    /// is the longest digit group.
+    case llama3Family(maxDigits: Int, marksInWords: Bool)
+    /// `\p{N}` — every number alone.
+    case singleNumber
+    /// `\p{N}+`.
+    case numberRun
+    /// `[0-9][0-9][0-9]`.
+    case asciiDigitTriple
+    /// `[\p{P}\$\+<=>\^~\|]+`, and with `backtick` also `` ` `` (Falcon).
+    case punctuationRun(backtick: Bool)
+    /// `[\r\n]` — each line break alone.
+    case lineBreak
+    /// `\s?\p{L}+`.
+    case spaceThenLetters
+    /// `\s?\p{P}+`.
+    case spaceThenPunctuation
+    /// `\s?[ranges]+` over explicit code point ranges.
+    case spaceThenRanges([ClosedRange<UInt32>])
+    /// `[ranges]+` over explicit code point ranges.
+    case rangeRun([ClosedRange<UInt32>])
+    /// `\s+$` — the whitespace that ends the piece.
+    case trailingWhitespace
+
+    @inline(__always)
+    func match(_ text: ScalarText, at position: Int, end: Int) -> Int {
+        switch self {
+        case .gpt2:
+            return Self.matchGPT2(text, position, end)
+        case .llama3Family(let maxDigits, let marksInWords):
+            return Self.matchLlama3Family(text, position, end, maxDigits: maxDigits, marksInWords: marksInWords)
+        case .singleNumber:
+            return text.isNumber(position) ? 1 : 0
+        case .numberRun:
+            return text.run(from: position, to: end) { text.isNumber($0) }
+        case .asciiDigitTriple:
+            guard position + 3 <= end else { return 0 }
+            for i in position..<(position + 3) where !(0x30...0x39).contains(text.scalar(i)) { return 0 }
+            return 3
+        case .punctuationRun(let backtick):
+            return text.run(from: position, to: end) { i in
+                if text.classOf(i).contains(.punctuation) { return true }
+                switch text.scalar(i) {
+                case 0x24, 0x2B, 0x3C, 0x3D, 0x3E, 0x5E, 0x7E, 0x7C: return true   // $ + < = > ^ ~ |
+                case 0x60: return backtick
+                default: return false
+                }
+            }
+        case .lineBreak:
+            return text.isLineBreak(position) ? 1 : 0
+        case .spaceThenLetters:
+            return Self.optionalSpaceThenRun(text, position, end) { text.isLetter($0) }
+        case .spaceThenPunctuation:
+            return Self.optionalSpaceThenRun(text, position, end) { text.classOf($0).contains(.punctuation) }
+        case .spaceThenRanges(let ranges):
+            return Self.optionalSpaceThenRun(text, position, end) { Self.contains(ranges, text.scalar($0)) }
+        case .rangeRun(let ranges):
+            return text.run(from: position, to: end) { Self.contains(ranges, text.scalar($0)) }
+        case .trailingWhitespace:
+            let length = text.run(from: position, to: end) { text.isWhitespace($0) }
+            return position + length == end ? length : 0
+        }
+    }
+
+    @inline(__always)
+    private static func contains(_ ranges: [ClosedRange<UInt32>], _ value: UInt32) -> Bool {
+        for range in ranges where range.contains(value) { return true }
+        return false
+    }
+
+    /// `\s?X+`: a whitespace then a run, or (backtracking) the run alone.
+    @inline(__always)
+    private static func optionalSpaceThenRun(_ text: ScalarText, _ position: Int, _ end: Int, _ test: (Int) -> Bool) -> Int {
+        if text.isWhitespace(position), position + 1 < end, test(position + 1) {
+            return 1 + text.run(from: position + 1, to: end, while: test)
+        }
+        return text.run(from: position, to: end, while: test)
+    }
+
+    /// `'s|'t|'re|'ve|'m|'ll|'d` with `caseInsensitive` ASCII letters.
+    @inline(__always)
+    private static func contraction(_ text: ScalarText, _ position: Int, _ end: Int, caseInsensitive: Bool) -> Int {
+        guard text.scalar(position) == 0x27, position + 1 < end else { return 0 }
+        func letter(_ i: Int) -> UInt32 {
+            let c = text.scalar(i)
+            return caseInsensitive && (0x41...0x5A).contains(c) ? c + 0x20 : c
+        }
+        let first = letter(position + 1)
+        switch first {
+        case 0x73, 0x74, 0x6D, 0x64: return 2                       // s t m d
+        default: break
+        }
+        guard position + 2 < end else { return 0 }
+        let second = letter(position + 2)
+        switch (first, second) {
+        case (0x72, 0x65), (0x76, 0x65), (0x6C, 0x6C): return 3     // re ve ll
+        default: return 0
+        }
+    }
+
+    /// Whitespace alternatives shared by the GPT-2 and Llama 3 families: `\s+(?!\S)`, then the
+    /// single whitespace that precedes a non-space (which the regex leaves unmatched, a piece
+    /// of its own either way).
+    @inline(__always)
+    private static func whitespaceRun(_ text: ScalarText, _ position: Int, _ end: Int) -> Int {
+        let length = text.run(from: position, to: end) { text.isWhitespace($0) }
+        if length > 1 && position + length < end { return length - 1 }
+        return length
+    }
+
+    private static func matchGPT2(_ text: ScalarText, _ position: Int, _ end: Int) -> Int {
+        let apostrophe = contraction(text, position, end, caseInsensitive: false)
+        if apostrophe > 0 { return apostrophe }
+        // ` ?X+` for letters, numbers, and anything else that is not whitespace.
+        let start = text.scalar(position) == 0x20 && position + 1 < end ? position + 1 : position
+        let head = text.classOf(start)
+        if head.contains(.letter) {
+            return start - position + text.run(from: start, to: end) { text.isLetter($0) }
+        }
+        if head.contains(.number) {
+            return start - position + text.run(from: start, to: end) { text.isNumber($0) }
+        }
+        let isOther: (Int) -> Bool = { !text.classOf($0).containsAny([.whitespace, .letter, .number]) }
+        if isOther(start) {
+            return start - position + text.run(from: start, to: end, while: isOther)
+        }
+        return whitespaceRun(text, position, end)
+    }
+
+    private static func matchLlama3Family(_ text: ScalarText, _ position: Int, _ end: Int, maxDigits: Int, marksInWords: Bool) -> Int {
+        let apostrophe = contraction(text, position, end, caseInsensitive: true)
+        if apostrophe > 0 { return apostrophe }
+        let wordClass: ScalarClass = marksInWords ? [.letter, .mark] : .letter
+        let isWord: (Int) -> Bool = { text.classOf($0).containsAny(wordClass) }
+        let first = text.classOf(position)
+        // [^\r\n\p{L}\p{N}]?W+
+        if !text.isLineBreak(position) && !first.contains(.number) {
+            if first.contains(.letter) {
+                return text.run(from: position, to: end, while: isWord)
+            }
+            if position + 1 < end && isWord(position + 1) {
+                return 1 + text.run(from: position + 1, to: end, while: isWord)
+            }
+            if isWord(position) {   // a leading mark with nothing after it to prefix
+                return text.run(from: position, to: end, while: isWord)
+            }
+        }
+        // \p{N}{1,D}
+        if first.contains(.number) {
+            return min(maxDigits, text.run(from: position, to: end) { text.isNumber($0) })
+        }
+        // ` ?[^\s\p{L}\p{N}]+[\r\n]*` (marks excluded too when they belong to words)
+        let excluded: ScalarClass = marksInWords ? [.whitespace, .letter, .number, .mark] : [.whitespace, .letter, .number]
+        let isOther: (Int) -> Bool = { !text.classOf($0).containsAny(excluded) }
+        let start = text.scalar(position) == 0x20 && position + 1 < end && isOther(position + 1) ? position + 1 : position
+        if isOther(start) {
+            var i = start + text.run(from: start, to: end, while: isOther)
+            i += text.run(from: i, to: end) { text.isLineBreak($0) }
+            return i - position
+        }
+        // \s*[\r\n]+ : the whitespace up to and including its last line break
+        let spaces = text.run(from: position, to: end) { text.isWhitespace($0) }
+        var lastBreak = -1
+        for i in position..<(position + spaces) where text.isLineBreak(i) { lastBreak = i }
+        if lastBreak >= 0 { return lastBreak + 1 - position }
+        return whitespaceRun(text, position, end)
+    }
+}
+
+extension ScalarClass {
+    @inline(__always)
+    func containsAny(_ other: ScalarClass) -> Bool { rawValue & other.rawValue != 0 }
+}

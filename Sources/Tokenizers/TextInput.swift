@@ -1,0 +1,43 @@
+import Foundation
+
+/// Reading text to tokenize from a file the way llama.cpp's tools read `-f FILE`: the bytes
+/// as they are, minus one trailing newline; malformed UTF-8 is kept (it is tokenized as
+/// llama.cpp does) and reported so the caller can warn.
+public struct TextInput: Sendable {
+    /// The bytes to tokenize.
+    public var bytes: [UInt8]
+    /// Offset of the first byte that is not well-formed UTF-8, or nil.
+    public var firstInvalidUTF8Offset: Int?
+
+    /// Text given directly (e.g. `--text`).
+    public init(bytes: [UInt8]) {
+        self.bytes = bytes
+        firstInvalidUTF8Offset = LenientUTF8.firstInvalidOffset(bytes)
+    }
+
+    /// The text of the file at `path`, one trailing newline removed.
+    public static func read(path: String) throws(TextInputError) -> TextInput {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw TextInputError(path: path, message: "cannot read the text file (\((error as NSError).localizedDescription))")
+        }
+        var bytes = [UInt8](data)
+        if bytes.last == 0x0A { bytes.removeLast() }
+        return TextInput(bytes: bytes)
+    }
+
+    /// A one-line warning about malformed UTF-8 in `source`, or nil when the text is clean.
+    public func invalidUTF8Warning(source: String) -> String? {
+        guard let offset = firstInvalidUTF8Offset else { return nil }
+        return "warning: \(source): byte \(offset): invalid UTF-8; tokenized as llama.cpp does (SentencePiece: byte tokens, BPE: U+FFFD per bad byte)"
+    }
+}
+
+/// A text file that cannot be read.
+public struct TextInputError: Error, CustomStringConvertible, Sendable {
+    public let path: String
+    public let message: String
+    public var description: String { "\(path): \(message)" }
+}
