@@ -68,15 +68,17 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
         }
     }
 
-    /// Whether vocabularies with this pre-tokenizer add BOS unless their metadata says otherwise.
-    var addsBOSByDefault: Bool { self == .llama3 }
-    /// Whether a word that is a whole token skips the merges.
-    var ignoresMerges: Bool { self == .llama3 }
-    /// Whether decoding cleans spaces before punctuation (llama.cpp turns it off for these).
-    var cleansSpaces: Bool {
-        switch self {
-        case .qwen2, .qwen35, .deepseekCoder, .deepseekLLM: false
-        default: true
-        }
+    /// The names llama.cpp gives Llama 3's rules with two more settings: BOS added unless the
+    /// metadata says otherwise, and a word that is a whole token skipping the merges (DBRX and
+    /// Smaug split the same way but have neither).
+    static func isLlama3Proper(vocabularyName name: String) -> Bool {
+        ["llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral", "midm-2.0", "lfm2"].contains(name)
+    }
+
+    /// Whether decoding a vocabulary with `tokenizer.ggml.pre = name` cleans spaces before
+    /// punctuation: llama.cpp does it for byte-level BPE except for these names.
+    static func cleansSpaces(vocabularyName name: String) -> Bool {
+        !["deepseek-llm", "deepseek-coder", "deepseek-v3", "command-r", "qwen2", "deepseek-r1-qwen", "qwen35", "poro-chat"]
+            .contains(name)
     }
 }

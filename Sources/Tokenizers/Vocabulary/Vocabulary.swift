@@ -101,10 +101,10 @@ public final class Vocabulary: Sendable {
                 throw invalid(VocabularyKey.preTokenizer,
                               "unknown pre-tokenizer '\(preTokenizerName)' (use --allow-default-pretokenizer to split with the default rules)")
             }
-            addBOS = preTokenizer.addsBOSByDefault
+            addBOS = PreTokenizer.isLlama3Proper(vocabularyName: preTokenizerName)
             addSpacePrefix = false
-            ignoreMerges = preTokenizer.ignoresMerges
-            cleanSpaces = preTokenizer.cleansSpaces
+            ignoreMerges = PreTokenizer.isLlama3Proper(vocabularyName: preTokenizerName)
+            cleanSpaces = PreTokenizer.cleansSpaces(vocabularyName: preTokenizerName)
             special = SpecialTokenIDs(beginOfSequence: 11, endOfSequence: 11)
             merges = try Self.readMerges(file: file, tokens: tokens)
         }
