@@ -6,6 +6,6 @@ struct IMX: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "imx",
         abstract: "Importance matrices, MoE coverage and importance-weighted quantization experiments for GGUF models.",
-        subcommands: [InspectCommand.self, BenchCommand.self]
+        subcommands: [InspectCommand.self, BenchCommand.self, QuantizeErrorCommand.self, QuantizeRawCommand.self, DequantizeRawCommand.self]
     )
 }
