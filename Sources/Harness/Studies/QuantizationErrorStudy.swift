@@ -11,6 +11,8 @@ public enum QuantizationErrorStudy {
     /// Metrics of one (tensor, type, formula), or of a total.
     public struct Row: Codable, Sendable {
         public var tensor: String
+        /// The type the model stores the tensor in (its weights lie on that type's grid).
+        public var sourceType: String
         public var type: String
         public var formula: String
         public var parameters: Int
@@ -74,7 +76,7 @@ public enum QuantizationErrorStudy {
                                 rowLength: columns, importance: slice.values, tokenCount: slice.tokenCount, threads: threads))
                         }
                     }
-                    rows.append(Row(tensor: tensor.name, type: type.name, formula: formula.description,
+                    rows.append(Row(tensor: tensor.name, sourceType: tensor.type.name, type: type.name, formula: formula.description,
                                     parameters: totals.elements, rmse: totals.rmse, weightedRMSE: totals.weightedRMSE,
                                     relativeWeightedError: totals.relativeWeightedError, maxAbsError: totals.maxAbsError))
                 }
@@ -101,7 +103,7 @@ public enum QuantizationErrorStudy {
                 func pooled(_ metric: (Row) -> Double) -> Double {
                     (group.reduce(0) { $0 + Double($1.parameters) * metric($1) * metric($1) } / Double(parameters)).squareRoot()
                 }
-                result.append(Row(tensor: "total (\(group.count) tensors)", type: type.name, formula: formula.description,
+                result.append(Row(tensor: "total (\(group.count) tensors)", sourceType: "", type: type.name, formula: formula.description,
                                   parameters: parameters, rmse: pooled(\.rmse), weightedRMSE: pooled(\.weightedRMSE),
                                   relativeWeightedError: pooled(\.relativeWeightedError),
                                   maxAbsError: group.map(\.maxAbsError).max() ?? 0))
@@ -113,15 +115,20 @@ public enum QuantizationErrorStudy {
     /// The report as a text table (one line per tensor × type × formula, then totals and the
     /// best formula per type).
     public static func render(_ report: Report) -> String {
-        var table = TextTable(headers: ["tensor", "type", "formula", "params", "rmse", "wrmse", "rel wrmse", "max |err|"])
+        var table = TextTable(headers: ["tensor", "stored", "type", "formula", "params", "rmse", "wrmse", "rel wrmse", "max |err|"])
         for row in report.rows + report.totals {
-            table.append([row.tensor, row.type, row.formula, Formatting.grouped(row.parameters),
+            table.append([row.tensor, row.sourceType, row.type, row.formula, Formatting.grouped(row.parameters),
                           scientific(row.rmse), scientific(row.weightedRMSE),
                           scientific(row.relativeWeightedError), scientific(row.maxAbsError)])
         }
         var lines = [table.render(), ""]
         for (type, formula) in report.bestFormula.sorted(by: { $0.key < $1.key }) {
             lines.append("best formula for \(type) (lowest total wrmse): \(formula)")
+        }
+        let sameType = Set(report.rows.filter { $0.sourceType == $0.type }.map { "\($0.tensor) → \($0.type)" })
+        if !sameType.isEmpty {
+            lines.append("note: \(sameType.count) tensor/type pairs re-quantize to the type the model stores them in; those weights "
+                + "already lie on that grid, so their errors are tiny and formula rankings there are noise")
         }
         for skip in report.skipped { lines.append("skipped \(skip.tensor): \(skip.reason)") }
         lines.append("time: \(Formatting.fixed(report.seconds, 2)) s")

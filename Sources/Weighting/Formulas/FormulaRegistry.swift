@@ -142,7 +142,7 @@ public struct FormulaRegistry: Sendable {
             throw FormulaError(formula: text, message: "JSON formula needs a string \"name\"")
         }
         func number(_ value: Any, _ key: String) throws(FormulaError) -> Float {
-            guard let number = value as? NSNumber, !(value is Bool) else {
+            guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else {
                 throw FormulaError(formula: text, message: "\"\(key)\" must be a number")
             }
             return number.floatValue

@@ -14,6 +14,13 @@ public struct ImportanceMatrix: Sendable {
         public var counts: [Float]
         /// Whether `values` are legacy (already averaged, divided by `ncall` on use).
         public var isLegacy: Bool
+
+        public init(name: String, values: [Float], counts: [Float], isLegacy: Bool) {
+            self.name = name
+            self.values = values
+            self.counts = counts
+            self.isLegacy = isLegacy
+        }
     }
 
     /// What to do with a matrix (expert) whose token count is zero.
