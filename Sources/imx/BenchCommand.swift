@@ -4,12 +4,12 @@ import GGUF
 import Harness
 import Kernels
 
-/// `imx bench dequant [--model M] [--types …]`: dequantization throughput per type.
+/// `imx bench dequant|quant`: dequantization and quantization throughput per type.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks: throughput and peak memory.",
-        subcommands: [DequantBench.self]
+        subcommands: [DequantBench.self, QuantBench.self]
     )
 }
 

@@ -41,10 +41,10 @@ struct QuantizeErrorCommand: ParsableCommand {
         let targetTypes = try TypeList.parse(types, option: "--type")
         let formulaList = try FormulaRegistry.standard.parseList(formulas)
         guard let policy = ImportanceMatrix.ZeroCountPolicy(rawValue: zeroCount) else {
-            throw ValidationError("--zero-count must be ones or skip, got '\(zeroCount)'")
+            throw CommandError("--zero-count must be ones or skip, got '\(zeroCount)'")
         }
         if let tensors {
-            do { _ = try Regex(tensors) } catch { throw ValidationError("--tensors: '\(tensors)' is not a regular expression: \(error)") }
+            do { _ = try Regex(tensors) } catch { throw CommandError("--tensors: '\(tensors)' is not a regular expression: \(error)") }
         }
         let report = try QuantizationErrorStudy.run(
             model: try GGUFFile(path: model), importance: try ImportanceMatrix.load(path: imatrix), tensorPattern: tensors,
@@ -62,9 +62,9 @@ enum TypeList {
     static func parse(_ text: String, option: String) throws -> [GGMLType] {
         try text.split(separator: ",").map { name in
             let name = name.trimmingCharacters(in: .whitespaces)
-            guard let type = GGMLType(name: name) else { throw ValidationError("\(option): unknown type '\(name)'") }
+            guard let type = GGMLType(name: name) else { throw CommandError("\(option): unknown type '\(name)'") }
             guard RowQuantizer.supports(type) else {
-                throw ValidationError("\(option): cannot quantize to \(type.name) (supported: \(RowQuantizer.supportedTypes.map(\.name).joined(separator: ", ")))")
+                throw CommandError("\(option): cannot quantize to \(type.name) (supported: \(RowQuantizer.supportedTypes.map(\.name).joined(separator: ", ")))")
             }
             return type
         }

@@ -35,8 +35,9 @@ struct QuantizeRawCommand: ParsableCommand {
     func run() throws {
         let type = try TypeList.parse(typeName, option: "--type")[0]
         let weightFormula = try FormulaRegistry.standard.parse(formula)
+        try RowQuantizer.validate(type, rowLength: nPerRow, importance: nil)
         let rows = try RawFloats.read(input, option: "--input")
-        guard nPerRow > 0, rows.count % nPerRow == 0 else {
+        guard rows.count % nPerRow == 0 else {
             throw QuantizationError(file: input, field: "n_per_row",
                                     message: "\(rows.count) floats are not whole rows of \(nPerRow)")
         }
@@ -44,12 +45,11 @@ struct QuantizeRawCommand: ParsableCommand {
             throw QuantizationError(file: input, field: "row \(index / nPerRow), column \(index % nPerRow)", message: "\(rows[index]) is not finite")
         }
         let qw = try importance.map { try RawFloats.read($0, option: "--importance") }
-        try RowQuantizer.validate(type, rowLength: nPerRow, importance: nil)
         if let qw, let importance {
             try qw.withUnsafeBufferPointer { try RowQuantizer.validate(type, rowLength: nPerRow, importance: $0, file: importance) }
         }
         if weightFormula.needsImportance && qw == nil {
-            throw ValidationError("--formula \(weightFormula) needs --importance")
+            throw CommandError("--formula \(weightFormula) needs --importance")
         }
         let rowCount = rows.count / nPerRow
         let mean = qw.map { Float($0.reduce(0.0) { $0 + Double($1) } / Double($0.count)) } ?? 1
@@ -96,7 +96,7 @@ struct DequantizeRawCommand: ParsableCommand {
 
     func run() throws {
         guard let type = GGMLType(name: typeName), Dequantizer.supports(type) else {
-            throw ValidationError("--type: unknown or undecodable type '\(typeName)'")
+            throw CommandError("--type: unknown or undecodable type '\(typeName)'")
         }
         guard nPerRow > 0, nPerRow % type.blockSize == 0 else {
             throw QuantizationError(field: "n_per_row", message: "\(nPerRow) is not a positive multiple of \(type.name)'s block size \(type.blockSize)")

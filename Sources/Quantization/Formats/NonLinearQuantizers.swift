@@ -4,8 +4,8 @@ import GGUF
 /// scales_h, scales_l[4], qs[128]) on the non-linear 16-value grid, byte-identical with
 /// ggml's `quantize_iq4_nl` / `quantize_iq4_xs` (the searching path, ntry = 7).
 enum NonLinearQuantizers {
-    /// `kvalues_iq4nl` (ggml-common.h).
-    private static let grid: [Int8] = [-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113]
+    /// `kvalues_iq4nl` (ggml-common.h), as floats.
+    private static let grid: [Float] = [-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113]
     private static let tries = 7
 
     static func iq4_NL(_ row: RowContext, into out: UnsafeMutablePointer<UInt8>) {
@@ -26,7 +26,7 @@ enum NonLinearQuantizers {
 
     /// `quantize_row_iq4_nl_impl(size, 32, 16, …, ntry = 7)` for one (super-)block.
     private static func superBlock(
-        _ row: RowContext, start: Int, size: Int, values: UnsafePointer<Int8>, into y: UnsafeMutablePointer<UInt8>
+        _ row: RowContext, start: Int, size: Int, values: UnsafePointer<Float>, into y: UnsafeMutablePointer<UInt8>
     ) {
         let s = row.scratch
         let x = row.x + start
@@ -34,7 +34,7 @@ enum NonLinearQuantizers {
         let type: GGMLType = size == 32 ? .iq4_NL : .iq4_XS
         var sigma2 = row.sumOfSquares(from: start, length: size)
         sigma2 *= 2 / Float(size)
-        let first = Float(values[0])
+        let first = values[0]
         var maxScale: Float = 0
         var amaxScale: Float = 0
         for block in 0..<(size / 32) {
@@ -66,7 +66,7 @@ enum NonLinearQuantizers {
             for j in 0..<32 {
                 let l = Rounding.bestIndex(values, count: 16, id * xb[j])
                 lb[j] = UInt8(truncatingIfNeeded: l)
-                let q = Float(values[l])
+                let q = values[l]
                 let w = weights[j]
                 sumqx += w * q * xb[j]
                 sumq2 += w * q * q
@@ -74,11 +74,11 @@ enum NonLinearQuantizers {
             d = sumq2 > 0 ? sumqx / sumq2 : 0
             var best = d * sumqx
             for attempt in -tries...tries {
-                id = Float(attempt &+ Int(values[0])) / max
+                id = Float(attempt &+ Int(first)) / max
                 sumqx = 0
                 sumq2 = 0
                 for j in 0..<32 {
-                    let q = Float(values[Rounding.bestIndex(values, count: 16, id * xb[j])])
+                    let q = values[Rounding.bestIndex(values, count: 16, id * xb[j])]
                     let w = weights[j]
                     sumqx += w * q * xb[j]
                     sumq2 += w * q * q

@@ -26,18 +26,19 @@ enum Rounding {
     static func halfRoundTrip(_ bits: UInt16) -> Float { HalfPrecision.toFloat(bits) }
 
     /// ggml's `best_index_int8`: the index of the entry of the sorted table `values` nearest to
-    /// `x`; a tie between two neighbours goes to the upper index.
+    /// `x`; a tie between two neighbours goes to the upper index. The table holds ggml's int8
+    /// values converted to float, which is what C compares with.
     @inline(__always)
-    static func bestIndex(_ values: UnsafePointer<Int8>, count: Int, _ x: Float) -> Int {
-        if x <= Float(values[0]) { return 0 }
-        if x >= Float(values[count &- 1]) { return count &- 1 }
+    static func bestIndex(_ values: UnsafePointer<Float>, count: Int, _ x: Float) -> Int {
+        if x <= values[0] { return 0 }
+        if x >= values[count &- 1] { return count &- 1 }
         var low = 0
         var high = count &- 1
         while high &- low > 1 {
-            let middle = (low &+ high) / 2
-            if x < Float(values[middle]) { high = middle } else { low = middle }
+            let middle = (low &+ high) >> 1
+            if x < values[middle] { high = middle } else { low = middle }
         }
-        return x - Float(values[high &- 1]) < Float(values[high]) - x ? high &- 1 : high
+        return x - values[high &- 1] < values[high] - x ? high &- 1 : high
     }
 }
 

@@ -7,6 +7,17 @@ enum SymmetricSearch {
         count n: Int, nmax: Int, _ x: UnsafePointer<Float>, levels: UnsafeMutablePointer<Int8>,
         weights: UnsafePointer<Float>?
     ) -> Float {
+        if let weights { return search(count: n, nmax: nmax, x, levels: levels, weights: weights) }
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: n) { squares in
+            for i in 0..<n { squares[i] = x[i] * x[i] }
+            return search(count: n, nmax: nmax, x, levels: levels, weights: UnsafePointer(squares.baseAddress!))
+        }
+    }
+
+    private static func search(
+        count n: Int, nmax: Int, _ x: UnsafePointer<Float>, levels: UnsafeMutablePointer<Int8>,
+        weights: UnsafePointer<Float>
+    ) -> Float {
         var max: Float = 0
         var amax: Float = 0
         for i in 0..<n {
@@ -24,7 +35,7 @@ enum SymmetricSearch {
         for i in 0..<n {
             let l = Rounding.clamp(Rounding.nearestInt(iscale * x[i]), -nmax, nmax &- 1)
             levels[i] = Int8(truncatingIfNeeded: l &+ nmax)
-            let w = weights.map { $0[i] } ?? x[i] * x[i]
+            let w = weights[i]
             let fl = Float(l)
             sumlx += w * x[i] * fl
             suml2 += w * fl * fl
@@ -37,7 +48,7 @@ enum SymmetricSearch {
             suml2 = 0
             for i in 0..<n {
                 let fl = Float(Rounding.clamp(Rounding.nearestInt(iscale * x[i]), -nmax, nmax &- 1))
-                let w = weights.map { $0[i] } ?? x[i] * x[i]
+                let w = weights[i]
                 sumlx += w * x[i] * fl
                 suml2 += w * fl * fl
             }
