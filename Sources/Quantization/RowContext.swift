@@ -12,7 +12,7 @@ final class RowScratch {
     let weights = UnsafeMutablePointer<Float>.allocate(capacity: 256)
     let levels = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
     let signedLevels = UnsafeMutablePointer<Int8>.allocate(capacity: 256)
-    let auxiliary = UnsafeMutablePointer<UInt8>.allocate(capacity: 32)
+    let auxiliary = UnsafeMutablePointer<UInt8>.allocate(capacity: 64)
     let scales = UnsafeMutablePointer<Float>.allocate(capacity: 16)
     let mins = UnsafeMutablePointer<Float>.allocate(capacity: 16)
     let scaleWeights = UnsafeMutablePointer<Float>.allocate(capacity: 16)

@@ -13,7 +13,7 @@ enum AffineSearch {
     }
 
     /// Fits x ≈ s·l + m (m ≤ 0) with l ∈ [0, nmax]; stores l in `levels`, returns s and sets
-    /// `negatedMin` to −m. `scratch` holds `n` bytes.
+    /// `negatedMin` to −m. `scratch` holds `2n` bytes.
     static func search(
         count n: Int, nmax: Int, _ x: UnsafePointer<Float>, weights: UnsafePointer<Float>,
         levels: UnsafeMutablePointer<UInt8>, negatedMin: inout Float, scratch: UnsafeMutablePointer<UInt8>,
@@ -51,16 +51,27 @@ enum AffineSearch {
             negatedMin = -min
             return scale
         }
+        // A candidate whose levels equal the previous candidate's has the same sums and error,
+        // so it cannot change the outcome (equal errors are not accepted): it is skipped.
+        let previous = scratch + n
+        var havePrevious = false
         for step in 0...scan.steps {
             iscale = (scan.rmin + scan.rdelta * Float(step) + fmax) / (max - min)
+            var changed: UInt8 = 0
+            for i in 0..<n {
+                let l = UInt8(truncatingIfNeeded: Rounding.clamp(Rounding.nearestInt(iscale * (x[i] - min)), 0, nmax))
+                scratch[i] = l
+                changed |= l ^ previous[i]
+            }
+            if havePrevious && changed == 0 { continue }
+            for i in 0..<n { previous[i] = scratch[i] }
+            havePrevious = true
             var sumL: Float = 0
             var sumL2: Float = 0
             var sumXL: Float = 0
             for i in 0..<n {
-                let l = Rounding.clamp(Rounding.nearestInt(iscale * (x[i] - min)), 0, nmax)
-                scratch[i] = UInt8(truncatingIfNeeded: l)
                 let w = weights[i]
-                let fl = Float(l)
+                let fl = Float(scratch[i])
                 sumL += w * fl
                 sumL2 += w * fl * fl
                 sumXL += w * fl * x[i]
