@@ -11,8 +11,12 @@ import Kernels
 public enum RowQuantizer {
     /// The types this module quantizes.
     public static let supportedTypes: [GGMLType] = [
-        .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .iq4_NL, .iq4_XS,
+        .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .iq4_NL, .iq4_XS, .iq2_XXS, .iq2_XS,
     ]
+
+    /// Types that ggml quantizes only with importance (`ggml_quantize_requires_imatrix`); here a
+    /// weighting without importance is accepted too.
+    public static let typesNeedingImportance: [GGMLType] = [.iq2_XXS, .iq2_XS]
 
     /// Whether `type` can be quantized.
     public static func supports(_ type: GGMLType) -> Bool { supportedTypes.contains(type) }
@@ -54,6 +58,9 @@ public enum RowQuantizer {
         into output: UnsafeMutableRawPointer, threads: Int = Parallel.processorCount
     ) throws(QuantizationError) {
         try validate(type, rowLength: rowLength, importance: importance)
+        if typesNeedingImportance.contains(type) && importance == nil && weighting == nil {
+            throw QuantizationError(field: "importance", message: "\(type.name) requires an importance matrix (as in ggml)")
+        }
         let mode: RowMode
         switch (weighting, importance) {
         case (nil, nil): mode = .reference
@@ -86,6 +93,8 @@ public enum RowQuantizer {
         case .q6_K: SixBitQuantizer.quantize(row, into: out)
         case .iq4_NL: NonLinearQuantizers.iq4_NL(row, into: out)
         case .iq4_XS: NonLinearQuantizers.iq4_XS(row, into: out)
+        case .iq2_XXS: LatticeQuantizers.iq2_XXS(row, into: out)
+        case .iq2_XS: LatticeQuantizers.iq2_XS(row, into: out)
         default: preconditionFailure("validated type \(type.name) has no quantizer")
         }
     }

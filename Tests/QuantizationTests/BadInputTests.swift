@@ -66,9 +66,16 @@ struct BadInputTests {
         }
     }
 
-    @Test("Types without a quantizer", arguments: [GGMLType.iq2_XXS, .tq1_0, .f16, .q8_K])
+    @Test("Types without a quantizer", arguments: [GGMLType.iq3_S, .tq1_0, .f16, .q8_K])
     func unsupportedType(_ type: GGMLType) {
         Self.expectError("type", "cannot quantize to \(type.name)") {
+            try Self.quantize(type, rowLength: 256, importance: nil)
+        }
+    }
+
+    @Test("IQ2_XXS and IQ2_XS need importance (or a weighting), as in ggml", arguments: [GGMLType.iq2_XXS, .iq2_XS])
+    func latticeNeedsImportance(_ type: GGMLType) {
+        Self.expectError("importance", "\(type.name) requires an importance matrix") {
             try Self.quantize(type, rowLength: 256, importance: nil)
         }
     }

@@ -14,7 +14,7 @@ struct RawQuantizeCommandTests {
     }
 
     @Test("quantize-raw reproduces ggml's bytes; dequantize-raw its floats", .needsFixtures,
-          arguments: [("Q4_K", "gemma3_blk0_ffn_down", true), ("IQ4_NL", "stress", true), ("Q2_K", "gauss", false), ("Q5_0", "gemma3_blk5_attn_q", true)])
+          arguments: [("Q4_K", "gemma3_blk0_ffn_down", true), ("IQ4_NL", "stress", true), ("IQ2_XXS", "gauss", true), ("Q2_K", "gauss", false), ("Q5_0", "gemma3_blk5_attn_q", true)])
     func roundTrip(_ type: String, _ set: String, _ importance: Bool) throws {
         let fixture = try Self.fixture(type, set, importance: importance)
         let directory = try TemporaryDirectory()
@@ -31,7 +31,8 @@ struct RawQuantizeCommandTests {
 
     @Test("Bad input: one-line error naming the file or field, non-zero exit, no output file", .needsFixtures, arguments: [
         (["--type", "Q9_K"], "unknown type 'Q9_K'"),
-        (["--type", "IQ2_XXS"], "cannot quantize to IQ2_XXS"),
+        (["--type", "IQ3_S"], "cannot quantize to IQ3_S"),
+        (["--type", "IQ2_XS"], "importance: IQ2_XS requires an importance matrix (as in ggml)"),
         (["--n-per-row", "1000"], "n_per_row: 1000 is not a positive multiple of Q4_K's block size 256"),
         (["--n-per-row", "768"], "4096 floats are not whole rows of 768"),
         (["--importance", "BAD_LENGTH"], "importance: 1000 values, expected one per column (n_per_row = 1024)"),

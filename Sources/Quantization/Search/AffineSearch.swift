@@ -143,7 +143,7 @@ enum AffineSearch {
             let l = Swift.min(nmax, Rounding.nearestInt(iscale * x[i]))
             levels[i] = UInt8(truncatingIfNeeded: l)
             let w = weights[i]
-            let fl = Float(levels[i])
+            let fl = Float(l)          // the int, not the stored byte (they differ when x < 0)
             sumlx += w * x[i] * fl
             suml2 += w * fl * fl
         }

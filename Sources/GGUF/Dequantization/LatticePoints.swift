@@ -1,0 +1,8 @@
+/// Read access to ggml's lattice grids for other modules (the quantizers search them).
+/// Row `i` is grid point `i`, one element per byte, as in ``LatticeGrids``.
+public enum LatticePoints {
+    /// IQ2_XXS: 256 points of {8, 25, 43}⁸.
+    public static var iq2xxs: [UInt64] { LatticeGrids.iq2xxs }
+    /// IQ2_XS: 512 points of {8, 25, 43}⁸.
+    public static var iq2xs: [UInt64] { LatticeGrids.iq2xs }
+}

@@ -1,0 +1,279 @@
+import GGUF
+import Kernels
+
+/// IQ2_XXS (66-byte super-blocks: d, qs[32] u16) and IQ2_XS (74 bytes: d, qs[32] u16,
+/// scales[8]) on ggml's 8-element lattices, byte-identical with ggml. ggml requires importance
+/// for both; here any weighting will do.
+enum LatticeQuantizers {
+    private static let maxLevel = 3   // kMaxQ: levels 0…2 stand for 1, 3, 5
+
+    /// The per-group sign handling shared by both types: `xval = |x|`, 7 stored sign bits per
+    /// 8 elements, and an odd number of minus signs fixed by flipping the element with the
+    /// smallest `w·x²`.
+    @inline(__always)
+    private static func foldSigns(
+        _ xb: UnsafePointer<Float>, weights: UnsafePointer<Float>, groups: Int,
+        xval: UnsafeMutablePointer<Float>, signs: UnsafeMutablePointer<UInt8>
+    ) {
+        for k in 0..<groups {
+            var flips = 0
+            var s: UInt8 = 0
+            for i in 0..<8 {
+                let j = 8 &* k &+ i
+                if xb[j] >= 0 {
+                    xval[j] = xb[j]
+                } else {
+                    xval[j] = -xb[j]
+                    flips &+= 1
+                    s |= UInt8(1) << UInt8(i)
+                }
+            }
+            if flips % 2 == 1 {
+                var smallestIndex = 0
+                var smallest = weights[8 &* k] * xb[8 &* k] * xb[8 &* k]
+                for i in 1..<8 {
+                    let j = 8 &* k &+ i
+                    let ax = weights[j] * xb[j] * xb[j]
+                    if ax < smallest {
+                        smallest = ax
+                        smallestIndex = i
+                    }
+                }
+                xval[8 &* k &+ smallestIndex] = -xval[8 &* k &+ smallestIndex]
+                s ^= UInt8(1) << UInt8(smallestIndex)
+            }
+            signs[k] = s & 127
+        }
+    }
+
+    /// Levels of 8 elements at inverse scale `id`: `clamp(nearest_int(0.5·(id·x − 1)), 0, 2)`.
+    @inline(__always)
+    private static func levels(_ xval: UnsafePointer<Float>, inverseScale id: Float, into l: UnsafeMutablePointer<Int8>) {
+        for i in 0..<8 {
+            l[i] = Int8(truncatingIfNeeded: Rounding.clamp(Rounding.nearestInt(0.5 * (id * xval[i] - 1)), 0, maxLevel &- 1))
+        }
+    }
+
+    /// `Σ w·x·q` and `Σ w·q²` with q = 2l + 1.
+    @inline(__always)
+    private static func sums(_ count: Int, _ weights: UnsafePointer<Float>, _ xval: UnsafePointer<Float>,
+                             _ l: UnsafePointer<Int8>) -> (qx: Float, q2: Float) {
+        var sumqx: Float = 0
+        var sumq2: Float = 0
+        for i in 0..<count {
+            let w = weights[i]
+            let q = Float(2 &* Int(l[i]) &+ 1)
+            sumqx += w * xval[i] * q
+            sumq2 += w * q * q
+        }
+        return (sumqx, sumq2)
+    }
+
+    static func iq2_XXS(_ row: RowContext, into out: UnsafeMutablePointer<UInt8>) {
+        let table = LatticeTable.iq2xxs
+        let s = row.scratch
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 * 32) { floats in
+            withUnsafeTemporaryAllocation(of: Int8.self, capacity: 64) { bytes in
+                withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 16) { packed in
+                    let xval = floats.baseAddress!, waux = xval + 32, scales = xval + 64
+                    let best = bytes.baseAddress!, trial = best + 32
+                    let q2 = packed.baseAddress!
+                    var signs: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+                    for block in 0..<(row.count / 256) {
+                        let start = block &* 256
+                        let y = out + block &* 66
+                        y.storeHalf(Rounding.half(0), at: 0)
+                        for i in 0..<16 { q2[i] = 0 }
+                        var maxScale: Float = 0
+                        let sigma2 = row.sumOfSquares(from: start, length: 256) / 256
+                        for ib in 0..<8 {
+                            let xb = row.x + (start &+ 32 &* ib)
+                            weigh(row, from: start &+ 32 &* ib, length: 32, type: .iq2_XXS, sigma2: sigma2)
+                            let weights = s.weights
+                            for i in 0..<32 { waux[i] = weights[i].squareRoot() }
+                            withUnsafeMutableBytes(of: &signs) { foldSigns(xb, weights: weights, groups: 4, xval: xval, signs: $0.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
+                            var max = xval[0]
+                            for i in 1..<32 { max = max > xval[i] ? max : xval[i] }
+                            if max < 1e-15 {
+                                scales[ib] = 0
+                                continue
+                            }
+                            var scale = AffineSearch.scaleOfScales(count: 32, nmax: maxLevel &+ 1, xval,
+                                                                   levels: UnsafeMutableRawPointer(best).assumingMemoryBound(to: UInt8.self), weights: weights)
+                            let effectiveMax = scale * Float(maxLevel)
+                            if effectiveMax <= 0 {
+                                scales[ib] = 0
+                                continue
+                            }
+                            var bestScore: Float = 0
+                            for step in -6...6 {
+                                let id = (Float(2 &* maxLevel &- 1) + Float(step) * 0.1) / effectiveMax
+                                let trialScale = 1 / id
+                                for k in 0..<4 {
+                                    levels(xval + 8 &* k, inverseScale: id, into: trial + 8 &* k)
+                                    let pattern = LatticeTable.pattern(trial + 8 &* k)
+                                    if table.map[pattern] < 0 {
+                                        _ = table.bestNeighbour(of: pattern, xval + 8 &* k, waux + 8 &* k, scale: trialScale, levels: trial + 8 &* k)
+                                    }
+                                }
+                                let (sumqx, sumq2) = sums(32, weights, xval, trial)
+                                if sumq2 > 0 && sumqx * sumqx > bestScore * sumq2 {
+                                    scale = sumqx / sumq2
+                                    bestScore = scale * sumqx
+                                    for i in 0..<32 { best[i] = trial[i] }
+                                }
+                            }
+                            if scale > 0 {
+                                let id = 1 / scale
+                                for k in 0..<4 {
+                                    levels(xval + 8 &* k, inverseScale: id, into: trial)
+                                    let pattern = LatticeTable.pattern(trial)
+                                    var index = Int(table.map[pattern])
+                                    if index < 0 {
+                                        index = table.bestNeighbour(of: pattern, xval + 8 &* k, waux + 8 &* k, scale: scale, levels: best + 8 &* k)
+                                    }
+                                    for i in 0..<8 { best[8 &* k &+ i] = (table.points[8 &* index &+ i] &- 1) / 2 }
+                                }
+                                let (sumqx, sumq2) = sums(32, weights, xval, best)
+                                if sumq2 > 0 { scale = sumqx / sumq2 }
+                            }
+                            if scale < 0 {
+                                scale = -scale
+                                signs = (~signs.0 & 127, ~signs.1 & 127, ~signs.2 & 127, ~signs.3 & 127)
+                            }
+                            let signList = [signs.0, signs.1, signs.2, signs.3]
+                            for k in 0..<4 {
+                                let index = table.map[LatticeTable.pattern(best + 8 &* k)]
+                                precondition(index >= 0, "IQ2_XXS: levels off the grid")
+                                q2[2 &* ib] |= UInt32(index) << UInt32(8 &* k)
+                                q2[2 &* ib &+ 1] |= UInt32(signList[k]) << UInt32(7 &* k)
+                            }
+                            scales[ib] = scale
+                            maxScale = maxScale > scale ? maxScale : scale
+                        }
+                        if maxScale == 0 {
+                            for i in 2..<66 { y[i] = 0 }
+                            continue
+                        }
+                        let d = maxScale / 31
+                        y.storeHalf(Rounding.half(d), at: 0)
+                        let id = 1 / d
+                        for ib in 0..<8 {
+                            let l = Rounding.clamp(Rounding.nearestInt(0.5 * (id * scales[ib] - 1)), 0, 15)
+                            q2[2 &* ib &+ 1] |= UInt32(l) << 28
+                        }
+                        for i in 0..<16 { y.storeWord(q2[i], at: 2 &+ 4 &* i) }
+                    }
+                }
+            }
+        }
+    }
+
+    static func iq2_XS(_ row: RowContext, into out: UnsafeMutablePointer<UInt8>) {
+        let table = LatticeTable.iq2xs
+        let s = row.scratch
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * 16 + 16) { floats in
+            withUnsafeTemporaryAllocation(of: Int8.self, capacity: 32) { bytes in
+                withUnsafeTemporaryAllocation(of: UInt16.self, capacity: 32) { packed in
+                    let xval = floats.baseAddress!, waux = xval + 16, scales = xval + 32
+                    let best = bytes.baseAddress!, trial = best + 16
+                    let q2 = packed.baseAddress!
+                    var signs: (UInt8, UInt8) = (0, 0)
+                    for block in 0..<(row.count / 256) {
+                        let start = block &* 256
+                        let y = out + block &* 74
+                        y.storeHalf(Rounding.half(0), at: 0)
+                        for i in 0..<32 { q2[i] = 0 }
+                        for i in 0..<8 { y[66 &+ i] = 0 }
+                        var maxScale: Float = 0
+                        let sigma2 = row.sumOfSquares(from: start, length: 256) / 256
+                        for ib in 0..<16 {
+                            let xb = row.x + (start &+ 16 &* ib)
+                            weigh(row, from: start &+ 16 &* ib, length: 16, type: .iq2_XS, sigma2: sigma2)
+                            let weights = s.weights
+                            for i in 0..<16 { waux[i] = weights[i].squareRoot() }
+                            withUnsafeMutableBytes(of: &signs) { foldSigns(xb, weights: weights, groups: 2, xval: xval, signs: $0.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
+                            var max = xval[0]
+                            for i in 1..<16 { max = max > xval[i] ? max : xval[i] }
+                            for i in 0..<16 { best[i] = 0 }
+                            if max < 1e-15 {
+                                scales[ib] = 0
+                                continue
+                            }
+                            var bestScore: Float = 0
+                            var scale = max / Float(2 &* maxLevel &- 1)
+                            var onGrid = (true, true)
+                            for step in -9...9 {
+                                let id = (Float(2 &* maxLevel &- 1) + Float(step) * 0.1) / max
+                                let trialScale = 1 / id
+                                var trialOnGrid = (true, true)
+                                for k in 0..<2 {
+                                    levels(xval + 8 &* k, inverseScale: id, into: trial + 8 &* k)
+                                    let pattern = LatticeTable.pattern(trial + 8 &* k)
+                                    if table.map[pattern] < 0 {
+                                        if k == 0 { trialOnGrid.0 = false } else { trialOnGrid.1 = false }
+                                        _ = table.bestNeighbour(of: pattern, xval + 8 &* k, waux + 8 &* k, scale: trialScale, levels: trial + 8 &* k)
+                                    }
+                                }
+                                let (sumqx, sumq2) = sums(16, weights, xval, trial)
+                                if sumq2 > 0 && sumqx * sumqx > bestScore * sumq2 {
+                                    scale = sumqx / sumq2
+                                    bestScore = scale * sumqx
+                                    for i in 0..<16 { best[i] = trial[i] }
+                                    onGrid = trialOnGrid
+                                }
+                            }
+                            if (!onGrid.0 || !onGrid.1) && scale > 0 {
+                                let id = 1 / scale
+                                for k in 0..<2 where !(k == 0 ? onGrid.0 : onGrid.1) {
+                                    levels(xval + 8 &* k, inverseScale: id, into: best + 8 &* k)
+                                    let pattern = LatticeTable.pattern(best + 8 &* k)
+                                    if table.map[pattern] < 0 {
+                                        _ = table.bestNeighbour(of: pattern, xval + 8 &* k, waux + 8 &* k, scale: scale, levels: best + 8 &* k)
+                                    }
+                                }
+                                let (sumqx, sumq2) = sums(16, weights, xval, best)
+                                if sumq2 > 0 { scale = sumqx / sumq2 }
+                            }
+                            if scale < 0 {
+                                scale = -scale
+                                signs = (~signs.0 & 127, ~signs.1 & 127)
+                            }
+                            for k in 0..<2 {
+                                let index = table.map[LatticeTable.pattern(best + 8 &* k)]
+                                precondition(index >= 0, "IQ2_XS: levels off the grid")
+                                q2[2 &* ib &+ k] = UInt16(index) | (UInt16(k == 0 ? signs.0 : signs.1) << 9)
+                            }
+                            scales[ib] = scale
+                            maxScale = maxScale > scale ? maxScale : scale
+                        }
+                        if maxScale == 0 {
+                            for i in 2..<66 { y[i] = 0 }
+                            continue
+                        }
+                        let d = maxScale / 31
+                        y.storeHalf(Rounding.half(d), at: 0)
+                        let id = 1 / d
+                        for ib in 0..<16 {
+                            let l = UInt8(Rounding.clamp(Rounding.nearestInt(0.5 * (id * scales[ib] - 1)), 0, 15))
+                            if ib % 2 == 0 { y[66 &+ ib / 2] = l } else { y[66 &+ ib / 2] |= l << 4 }
+                        }
+                        for i in 0..<32 { y.storeHalf(q2[i], at: 2 &+ 2 &* i) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The weights of one block: the row's weighting (ggml's `qw·sqrtf(σ²+x²)` with c = 1 for the
+    /// default); these types have no reference path.
+    @inline(__always)
+    private static func weigh(_ row: RowContext, from start: Int, length: Int, type: GGMLType, sigma2: Float) {
+        switch row.mode {
+        case let .weighted(weighting, importance):
+            row.fillWeights(weighting, importance: importance, from: start, length: length, type: type, sigma2: sigma2)
+        case .reference:
+            preconditionFailure("\(type.name) needs importance or a weighting")
+        }
+    }
+}
