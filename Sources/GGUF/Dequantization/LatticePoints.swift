@@ -6,3 +6,8 @@ public enum LatticePoints {
     /// IQ2_XS: 512 points of {8, 25, 43}⁸.
     public static var iq2xs: [UInt64] { LatticeGrids.iq2xs }
 }
+
+extension LatticePoints {
+    /// IQ3_S: 512 points of {1, 3, …, 15}⁴.
+    public static var iq3s: [UInt32] { LatticeGrids.iq3s }
+}

@@ -5,7 +5,7 @@ import Kernels
 /// scales[8]) on ggml's 8-element lattices, byte-identical with ggml. ggml requires importance
 /// for both; here any weighting will do.
 enum LatticeQuantizers {
-    private static let maxLevel = 3   // kMaxQ: levels 0…2 stand for 1, 3, 5
+    private static let maxLevel = 3   // kMaxQ: levels 0…2 stand for 1, 3, 5 (IQ2)
 
     /// The per-group sign handling shared by both types: `xval = |x|`, 7 stored sign bits per
     /// 8 elements, and an odd number of minus signs fixed by flipping the element with the
@@ -46,17 +46,18 @@ enum LatticeQuantizers {
         }
     }
 
-    /// Levels of 8 elements at inverse scale `id`: `clamp(nearest_int(0.5·(id·x − 1)), 0, 2)`.
+    /// Levels of `count` elements at inverse scale `id`: `clamp(nearest_int(0.5·(id·x − 1)), 0, top)`.
     @inline(__always)
-    private static func levels(_ xval: UnsafePointer<Float>, inverseScale id: Float, into l: UnsafeMutablePointer<Int8>) {
-        for i in 0..<8 {
-            l[i] = Int8(truncatingIfNeeded: Rounding.clamp(Rounding.nearestInt(0.5 * (id * xval[i] - 1)), 0, maxLevel &- 1))
+    static func levels(_ xval: UnsafePointer<Float>, inverseScale id: Float, into l: UnsafeMutablePointer<Int8>,
+                       count: Int = 8, top: Int = maxLevel - 1) {
+        for i in 0..<count {
+            l[i] = Int8(truncatingIfNeeded: Rounding.clamp(Rounding.nearestInt(0.5 * (id * xval[i] - 1)), 0, top))
         }
     }
 
     /// `Σ w·x·q` and `Σ w·q²` with q = 2l + 1.
     @inline(__always)
-    private static func sums(_ count: Int, _ weights: UnsafePointer<Float>, _ xval: UnsafePointer<Float>,
+    static func sums(_ count: Int, _ weights: UnsafePointer<Float>, _ xval: UnsafePointer<Float>,
                              _ l: UnsafePointer<Int8>) -> (qx: Float, q2: Float) {
         var sumqx: Float = 0
         var sumq2: Float = 0
@@ -111,7 +112,7 @@ enum LatticeQuantizers {
                                 let trialScale = 1 / id
                                 for k in 0..<4 {
                                     levels(xval + 8 &* k, inverseScale: id, into: trial + 8 &* k)
-                                    let pattern = LatticeTable.pattern(trial + 8 &* k)
+                                    let pattern = table.pattern(trial + 8 &* k)
                                     if table.map[pattern] < 0 {
                                         _ = table.bestNeighbour(of: pattern, xval + 8 &* k, waux + 8 &* k, scale: trialScale, levels: trial + 8 &* k)
                                     }
@@ -127,7 +128,7 @@ enum LatticeQuantizers {
                                 let id = 1 / scale
                                 for k in 0..<4 {
                                     levels(xval + 8 &* k, inverseScale: id, into: trial)
-                                    let pattern = LatticeTable.pattern(trial)
+                                    let pattern = table.pattern(trial)
                                     var index = Int(table.map[pattern])
                                     if index < 0 {
                                         index = table.bestNeighbour(of: pattern, xval + 8 &* k, waux + 8 &* k, scale: scale, levels: best + 8 &* k)
@@ -143,7 +144,7 @@ enum LatticeQuantizers {
                             }
                             let signList = [signs.0, signs.1, signs.2, signs.3]
                             for k in 0..<4 {
-                                let index = table.map[LatticeTable.pattern(best + 8 &* k)]
+                                let index = table.map[table.pattern(best + 8 &* k)]
                                 precondition(index >= 0, "IQ2_XXS: levels off the grid")
                                 q2[2 &* ib] |= UInt32(index) << UInt32(8 &* k)
                                 q2[2 &* ib &+ 1] |= UInt32(signList[k]) << UInt32(7 &* k)
@@ -209,7 +210,7 @@ enum LatticeQuantizers {
                                 var trialOnGrid = (true, true)
                                 for k in 0..<2 {
                                     levels(xval + 8 &* k, inverseScale: id, into: trial + 8 &* k)
-                                    let pattern = LatticeTable.pattern(trial + 8 &* k)
+                                    let pattern = table.pattern(trial + 8 &* k)
                                     if table.map[pattern] < 0 {
                                         if k == 0 { trialOnGrid.0 = false } else { trialOnGrid.1 = false }
                                         _ = table.bestNeighbour(of: pattern, xval + 8 &* k, waux + 8 &* k, scale: trialScale, levels: trial + 8 &* k)
@@ -227,7 +228,7 @@ enum LatticeQuantizers {
                                 let id = 1 / scale
                                 for k in 0..<2 where !(k == 0 ? onGrid.0 : onGrid.1) {
                                     levels(xval + 8 &* k, inverseScale: id, into: best + 8 &* k)
-                                    let pattern = LatticeTable.pattern(best + 8 &* k)
+                                    let pattern = table.pattern(best + 8 &* k)
                                     if table.map[pattern] < 0 {
                                         _ = table.bestNeighbour(of: pattern, xval + 8 &* k, waux + 8 &* k, scale: scale, levels: best + 8 &* k)
                                     }
@@ -240,7 +241,7 @@ enum LatticeQuantizers {
                                 signs = (~signs.0 & 127, ~signs.1 & 127)
                             }
                             for k in 0..<2 {
-                                let index = table.map[LatticeTable.pattern(best + 8 &* k)]
+                                let index = table.map[table.pattern(best + 8 &* k)]
                                 precondition(index >= 0, "IQ2_XS: levels off the grid")
                                 q2[2 &* ib &+ k] = UInt16(index) | (UInt16(k == 0 ? signs.0 : signs.1) << 9)
                             }
@@ -265,15 +266,17 @@ enum LatticeQuantizers {
         }
     }
 
-    /// The weights of one block: the row's weighting (ggml's `qw·sqrtf(σ²+x²)` with c = 1 for the
-    /// default); these types have no reference path.
+    /// The weights of one block: the row's weighting (ggml's `qw·sqrtf(σ²+x²)` by default); in the
+    /// reference mode `x²` (IQ3_S without importance; IQ2 types never get there).
     @inline(__always)
-    private static func weigh(_ row: RowContext, from start: Int, length: Int, type: GGMLType, sigma2: Float) {
+    static func weigh(_ row: RowContext, from start: Int, length: Int, type: GGMLType, sigma2: Float) {
         switch row.mode {
         case let .weighted(weighting, importance):
             row.fillWeights(weighting, importance: importance, from: start, length: length, type: type, sigma2: sigma2)
         case .reference:
-            preconditionFailure("\(type.name) needs importance or a weighting")
+            precondition(!RowQuantizer.typesNeedingImportance.contains(type), "\(type.name) needs importance or a weighting")
+            let x = row.x + start
+            for i in 0..<length { row.scratch.weights[i] = x[i] * x[i] }
         }
     }
 }

@@ -1,62 +1,82 @@
 import GGUF
 
-/// ggml's search tables for an 8-element 2-bit lattice (`iq2xs_init_impl`): the grid points as
-/// odd levels `2l + 1`, the map from a packed level pattern to its grid index, and, for every
-/// pattern not on the grid, its neighbours: all grid points in the two smallest
-/// squared distances, ordered by (distance, index).
+/// ggml's search tables for a lattice (`iq2xs_init_impl`, `iq3xs_init_impl`): the grid points
+/// as odd levels `2l + 1`, the map from a packed level pattern to its grid index, and, for every
+/// pattern not on the grid, its neighbours: all grid points in the `shells` smallest squared
+/// distances, ordered by (distance, index) as ggml's sort orders them.
 final class LatticeTable: Sendable {
-    /// Grid point `i`, element `k`: `points[8i + k] = 2l + 1`.
+    /// Elements per grid point (8 for IQ2, 4 for IQ3).
+    let width: Int
+    /// Bits per level in a packed pattern (2 for IQ2, 3 for IQ3).
+    let bits: Int
+    /// Grid point `i`, element `k`: `points[width·i + k] = 2l + 1`.
     let points: [Int8]
-    /// Packed pattern (2 bits per element) → grid index, or −1.
+    /// Packed pattern → grid index, or −1.
     let map: [Int32]
     /// Packed pattern → range in `neighbours` (empty for patterns on the grid).
     let neighbourStart: [Int32]
     let neighbourEnd: [Int32]
     let neighbours: [UInt16]
 
-    static let iq2xxs = LatticeTable(grid: LatticePoints.iq2xxs)
-    static let iq2xs = LatticeTable(grid: LatticePoints.iq2xs)
+    /// IQ2_XXS: 256 points; bytes {8, 25, 43} are levels 0, 1, 2; two shells.
+    static let iq2xxs = LatticeTable(levels: twoBitLevels(LatticePoints.iq2xxs), width: 8, bits: 2, mapSize: 43_692, shells: 2)
+    /// IQ2_XS: 512 points; two shells.
+    static let iq2xs = LatticeTable(levels: twoBitLevels(LatticePoints.iq2xs), width: 8, bits: 2, mapSize: 43_692, shells: 2)
+    /// IQ3_S: 512 points of 4 odd bytes `2l + 1`; three shells.
+    static let iq3s = LatticeTable(
+        levels: LatticePoints.iq3s.map { point in (0..<4).map { (Int((point >> UInt32(8 * $0)) & 0xFF) - 1) / 2 } },
+        width: 4, bits: 3, mapSize: 4096, shells: 3)
 
-    /// Builds the tables with ggml's two nearest distance shells per off-grid pattern (IQ2_XXS, IQ2_XS).
-    init(grid: [UInt64]) {
-        let byteValues = Array(Set(grid.flatMap { point in (0..<8).map { UInt8(truncatingIfNeeded: point >> UInt64(8 * $0)) } })).sorted()
-        var points = [Int8](repeating: 0, count: grid.count * 8)
-        var map = [Int32](repeating: -1, count: 43_692)
-        for (index, point) in grid.enumerated() {
+    /// The levels of 8-byte points whose distinct byte values, sorted, are levels 0, 1, 2, ….
+    private static func twoBitLevels(_ grid: [UInt64]) -> [[Int]] {
+        let bytes = grid.map { point in (0..<8).map { UInt8(truncatingIfNeeded: point >> UInt64(8 * $0)) } }
+        let values = Array(Set(bytes.joined())).sorted()
+        return bytes.map { point in point.map { values.firstIndex(of: $0)! } }
+    }
+
+    init(levels: [[Int]], width: Int, bits: Int, mapSize: Int, shells: Int) {
+        self.width = width
+        self.bits = bits
+        var points = [Int8](repeating: 0, count: levels.count * width)
+        var map = [Int32](repeating: -1, count: mapSize)
+        for (index, point) in levels.enumerated() {
             var pattern = 0
-            for k in 0..<8 {
-                let level = byteValues.firstIndex(of: UInt8(truncatingIfNeeded: point >> UInt64(8 * k)))!
-                points[8 * index + k] = Int8(2 * level + 1)
-                pattern |= level << (2 * k)
+            for k in 0..<width {
+                points[width * index + k] = Int8(2 * point[k] + 1)
+                pattern |= point[k] << (bits * k)
             }
             map[pattern] = Int32(index)
         }
-        var starts = [Int32](repeating: 0, count: map.count)
-        var ends = [Int32](repeating: 0, count: map.count)
+        var starts = [Int32](repeating: 0, count: mapSize)
+        var ends = [Int32](repeating: 0, count: mapSize)
         var neighbours: [UInt16] = []
-        var distances = [Int](repeating: 0, count: grid.count)
+        var distances = [Int](repeating: 0, count: levels.count)
+        let mask = (1 << bits) - 1
         points.withUnsafeBufferPointer { grid in
             distances.withUnsafeMutableBufferPointer { d in
-                for pattern in 0..<map.count where map[pattern] < 0 {
-                    var first = Int.max
-                    var second = Int.max
+                var nearest = [Int](repeating: .max, count: shells)   // the smallest distinct distances, ascending
+                for pattern in 0..<mapSize where map[pattern] < 0 {
+                    for s in 0..<shells { nearest[s] = .max }
                     for j in 0..<d.count {
                         var d2 = 0
-                        for k in 0..<8 {
-                            let diff = Int(grid[8 &* j &+ k]) &- (2 &* ((pattern >> (2 &* k)) & 3) &+ 1)
+                        for k in 0..<width {
+                            let diff = Int(grid[width &* j &+ k]) &- (2 &* ((pattern >> (bits &* k)) & mask) &+ 1)
                             d2 &+= diff &* diff
                         }
                         d[j] = d2
-                        if d2 < first {
-                            second = first
-                            first = d2
-                        } else if d2 > first && d2 < second {
-                            second = d2
+                        if d2 < nearest[shells - 1] && !nearest.contains(d2) {
+                            var s = shells - 1
+                            while s > 0 && nearest[s - 1] > d2 {
+                                nearest[s] = nearest[s - 1]
+                                s -= 1
+                            }
+                            nearest[s] = d2
                         }
                     }
                     starts[pattern] = Int32(neighbours.count)
-                    for j in 0..<d.count where d[j] == first { neighbours.append(UInt16(j)) }
-                    for j in 0..<d.count where d[j] == second { neighbours.append(UInt16(j)) }
+                    for shell in nearest where shell != .max {
+                        for j in 0..<d.count where d[j] == shell { neighbours.append(UInt16(j)) }
+                    }
                     ends[pattern] = Int32(neighbours.count)
                 }
             }
@@ -68,8 +88,9 @@ final class LatticeTable: Sendable {
         self.neighbours = neighbours
     }
 
-    /// `iq2_find_best_neighbour`: the neighbour of off-grid `pattern` nearest to `xval` under
-    /// weights `weight` at `scale` (first wins ties); writes its levels to `levels`.
+    /// `iq2_find_best_neighbour` / `iq3_find_best_neighbour`: the neighbour of off-grid
+    /// `pattern` nearest to `xval` under `weight` at `scale` (first wins ties); writes its
+    /// levels to `levels` and returns its index.
     @inline(__always)
     func bestNeighbour(
         of pattern: Int, _ xval: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, scale: Float,
@@ -81,8 +102,8 @@ final class LatticeTable: Sendable {
             for n in Int(neighbourStart[pattern])..<Int(neighbourEnd[pattern]) {
                 let index = Int(neighbours[n])
                 var d2: Float = 0
-                for i in 0..<8 {
-                    let diff = scale * Float(grid[8 &* index &+ i]) - xval[i]
+                for i in 0..<width {
+                    let diff = scale * Float(grid[width &* index &+ i]) - xval[i]
                     d2 += weight[i] * diff * diff
                 }
                 if d2 < best {
@@ -90,16 +111,22 @@ final class LatticeTable: Sendable {
                     bestIndex = index
                 }
             }
-            for i in 0..<8 { levels[i] = (grid[8 &* bestIndex &+ i] &- 1) / 2 }
+            for i in 0..<width { levels[i] = (grid[width &* bestIndex &+ i] &- 1) / 2 }
         }
         return bestIndex
     }
 
-    /// The packed pattern of 8 levels.
+    /// The packed pattern of `width` levels.
     @inline(__always)
-    static func pattern(_ levels: UnsafePointer<Int8>) -> Int {
+    func pattern(_ levels: UnsafePointer<Int8>) -> Int {
         var u = 0
-        for i in 0..<8 { u |= Int(levels[i]) << (2 &* i) }
+        for i in 0..<width { u |= Int(levels[i]) << (bits &* i) }
         return u
+    }
+
+    /// The levels of grid point `index` (`(2l + 1 − 1)/2`) into `levels`.
+    @inline(__always)
+    func copyLevels(of index: Int, into levels: UnsafeMutablePointer<Int8>) {
+        for i in 0..<width { levels[i] = (points[width &* index &+ i] &- 1) / 2 }
     }
 }

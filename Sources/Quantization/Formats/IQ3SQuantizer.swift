@@ -1,0 +1,122 @@
+import GGUF
+import Kernels
+
+/// IQ3_S (110-byte super-blocks: d, qs[64], qh[8], signs[32], scales[4]) on ggml's 512-point
+/// 4-element lattice, byte-identical with ggml's `quantize_iq3_s` (32-element blocks).
+enum IQ3SQuantizer {
+    private static let maxLevel = 8   // kMaxQ: levels 0…7 stand for 1, 3, …, 15
+
+    static func quantize(_ row: RowContext, into out: UnsafeMutablePointer<UInt8>) {
+        let table = LatticeTable.iq3s
+        let s = row.scratch
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * 32 + 8) { floats in
+            withUnsafeTemporaryAllocation(of: Int8.self, capacity: 64) { bytes in
+                let xval = floats.baseAddress!, waux = xval + 32, scales = xval + 64
+                let best = bytes.baseAddress!, trial = best + 32
+                for block in 0..<(row.count / 256) {
+                    let start = block &* 256
+                    let y = out + block &* 110
+                    for i in 0..<110 { y[i] = 0 }
+                    let qs = y + 2, qh = y + 66, signBytes = y + 74
+                    var maxScale: Float = 0
+                    // ggml advances its qs and signs pointers only after a non-zero block, so the
+                    // blocks after an all-zero one are stored shifted (golden behaviour, kept).
+                    var qsCursor = 0
+                    var signCursor = 0
+                    let sigma2 = 2 * row.sumOfSquares(from: start, length: 256) / 256
+                    for ib in 0..<8 {
+                        let xb = row.x + (start &+ 32 &* ib)
+                        LatticeQuantizers.weigh(row, from: start &+ 32 &* ib, length: 32, type: .iq3_S, sigma2: sigma2)
+                        let weights = s.weights
+                        for i in 0..<32 { waux[i] = weights[i].squareRoot() }
+                        var signs: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+                        withUnsafeMutableBytes(of: &signs) { raw in
+                            let sign = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                            for k in 0..<4 {
+                                var bits: UInt8 = 0
+                                for i in 0..<8 {
+                                    let j = 8 &* k &+ i
+                                    if xb[j] >= 0 { xval[j] = xb[j] } else { xval[j] = -xb[j]; bits |= UInt8(1) << UInt8(i) }
+                                }
+                                sign[k] = bits
+                            }
+                        }
+                        var max = xval[0]
+                        for i in 1..<32 { max = max > xval[i] ? max : xval[i] }
+                        for i in 0..<32 { best[i] = 0 }
+                        if max == 0 {
+                            scales[ib] = 0
+                            continue
+                        }
+                        var bestScore: Float = 0
+                        var scale = max / Float(2 &* maxLevel &- 1)
+                        var onGrid: UInt8 = 0          // bit k: group k of the accepted candidate is on the grid
+                        for step in -9...9 {
+                            let id = (Float(2 &* maxLevel &- 1) + Float(step) * 0.2) / max
+                            let trialScale = 1 / id
+                            var trialOnGrid: UInt8 = 0
+                            for k in 0..<8 {
+                                LatticeQuantizers.levels(xval + 4 &* k, inverseScale: id, into: trial + 4 &* k, count: 4, top: maxLevel &- 1)
+                                let pattern = table.pattern(trial + 4 &* k)
+                                if table.map[pattern] < 0 {
+                                    _ = table.bestNeighbour(of: pattern, xval + 4 &* k, waux + 4 &* k, scale: trialScale, levels: trial + 4 &* k)
+                                } else {
+                                    trialOnGrid |= UInt8(1) << UInt8(k)
+                                }
+                            }
+                            let (sumqx, sumq2) = LatticeQuantizers.sums(32, weights, xval, trial)
+                            if sumq2 > 0 && sumqx * sumqx > bestScore * sumq2 {
+                                scale = sumqx / sumq2
+                                bestScore = scale * sumqx
+                                for i in 0..<32 { best[i] = trial[i] }
+                                onGrid = trialOnGrid
+                            }
+                        }
+                        if onGrid != 0xFF && scale > 0 {
+                            // ggml re-snaps every group here (its on-grid test is commented out).
+                            let id = 1 / scale
+                            for k in 0..<8 {
+                                LatticeQuantizers.levels(xval + 4 &* k, inverseScale: id, into: trial, count: 4, top: maxLevel &- 1)
+                                let pattern = table.pattern(trial)
+                                var index = Int(table.map[pattern])
+                                if index < 0 {
+                                    index = table.bestNeighbour(of: pattern, xval + 4 &* k, waux + 4 &* k, scale: scale, levels: best + 4 &* k)
+                                }
+                                table.copyLevels(of: index, into: best + 4 &* k)
+                            }
+                            let (sumqx, sumq2) = LatticeQuantizers.sums(32, weights, xval, best)
+                            if sumq2 > 0 { scale = sumqx / sumq2 }
+                        }
+                        if scale < 0 {
+                            scale = -scale
+                            signs = (~signs.0, ~signs.1, ~signs.2, ~signs.3)
+                        }
+                        for k in 0..<8 {
+                            let index = Int(table.map[table.pattern(best + 4 &* k)])
+                            precondition(index >= 0, "IQ3_S: levels off the grid")
+                            qs[qsCursor &+ k] = UInt8(truncatingIfNeeded: index)
+                            qh[ib] |= UInt8(truncatingIfNeeded: index >> 8) << UInt8(k)
+                        }
+                        signBytes[signCursor] = signs.0
+                        signBytes[signCursor &+ 1] = signs.1
+                        signBytes[signCursor &+ 2] = signs.2
+                        signBytes[signCursor &+ 3] = signs.3
+                        qsCursor &+= 8
+                        signCursor &+= 4
+                        scales[ib] = scale
+                        maxScale = maxScale > scale ? maxScale : scale
+                    }
+                    if maxScale == 0 { continue }
+                    let d = maxScale / 31
+                    y.storeHalf(Rounding.half(d * 1.033), at: 0)
+                    let id = 1 / d
+                    for ib in stride(from: 0, to: 8, by: 2) {
+                        let l1 = Rounding.clamp(Rounding.nearestInt(0.5 * (id * scales[ib] - 1)), 0, 15)
+                        let l2 = Rounding.clamp(Rounding.nearestInt(0.5 * (id * scales[ib &+ 1] - 1)), 0, 15)
+                        y[106 &+ ib / 2] = UInt8(l1 | (l2 << 4))
+                    }
+                }
+            }
+        }
+    }
+}
