@@ -11,3 +11,8 @@ extension LatticePoints {
     /// IQ3_S: 512 points of {1, 3, …, 15}⁴.
     public static var iq3s: [UInt32] { LatticeGrids.iq3s }
 }
+
+extension LatticePoints {
+    /// IQ1_S/IQ1_M: 2048 points of {−1, 0, 1}⁸ (signed bytes).
+    public static var iq1s: [UInt64] { LatticeGrids.iq1s }
+}

@@ -19,13 +19,19 @@ final class LatticeTable: Sendable {
     let neighbours: [UInt16]
 
     /// IQ2_XXS: 256 points; bytes {8, 25, 43} are levels 0, 1, 2; two shells.
-    static let iq2xxs = LatticeTable(levels: twoBitLevels(LatticePoints.iq2xxs), width: 8, bits: 2, mapSize: 43_692, shells: 2)
+    static let iq2xxs = LatticeTable(levels: twoBitLevels(LatticePoints.iq2xxs), width: 8, bits: 2, mapSize: 43_692, shells: 2,
+                                     searchedLevels: 3)
     /// IQ2_XS: 512 points; two shells.
-    static let iq2xs = LatticeTable(levels: twoBitLevels(LatticePoints.iq2xs), width: 8, bits: 2, mapSize: 43_692, shells: 2)
+    static let iq2xs = LatticeTable(levels: twoBitLevels(LatticePoints.iq2xs), width: 8, bits: 2, mapSize: 43_692, shells: 2,
+                                    searchedLevels: 3)
+    /// IQ1_S: 2048 points of signed bytes {−1, 0, 1} = levels 0, 1, 2; three shells.
+    static let iq1s = LatticeTable(
+        levels: LatticePoints.iq1s.map { point in (0..<8).map { Int(Int8(truncatingIfNeeded: point >> UInt64(8 * $0))) + 1 } },
+        width: 8, bits: 2, mapSize: 43_692, shells: 3, searchedLevels: 3)
     /// IQ3_S: 512 points of 4 odd bytes `2l + 1`; three shells.
     static let iq3s = LatticeTable(
         levels: LatticePoints.iq3s.map { point in (0..<4).map { (Int((point >> UInt32(8 * $0)) & 0xFF) - 1) / 2 } },
-        width: 4, bits: 3, mapSize: 4096, shells: 3)
+        width: 4, bits: 3, mapSize: 4096, shells: 3, searchedLevels: 8)
 
     /// The levels of 8-byte points whose distinct byte values, sorted, are levels 0, 1, 2, ….
     private static func twoBitLevels(_ grid: [UInt64]) -> [[Int]] {
@@ -34,7 +40,9 @@ final class LatticeTable: Sendable {
         return bytes.map { point in point.map { values.firstIndex(of: $0)! } }
     }
 
-    init(levels: [[Int]], width: Int, bits: Int, mapSize: Int, shells: Int) {
+    /// `searchedLevels`: the quantizers only look up patterns whose levels are below it, so
+    /// neighbour lists are built for those only (the lists do not depend on each other).
+    init(levels: [[Int]], width: Int, bits: Int, mapSize: Int, shells: Int, searchedLevels: Int) {
         self.width = width
         self.bits = bits
         var points = [Int8](repeating: 0, count: levels.count * width)
@@ -56,6 +64,9 @@ final class LatticeTable: Sendable {
             distances.withUnsafeMutableBufferPointer { d in
                 var nearest = [Int](repeating: .max, count: shells)   // the smallest distinct distances, ascending
                 for pattern in 0..<mapSize where map[pattern] < 0 {
+                    var searched = true
+                    for k in 0..<width where (pattern >> (bits &* k)) & mask >= searchedLevels { searched = false }
+                    if !searched { continue }
                     for s in 0..<shells { nearest[s] = .max }
                     for j in 0..<d.count {
                         var d2 = 0
