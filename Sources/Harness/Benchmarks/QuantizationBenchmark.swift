@@ -22,13 +22,14 @@ public enum QuantizationBenchmark {
     }
 
     /// Quantizes `rows × rowLength` values to each type, `repetitions` times after a warm-up,
-    /// without and with an importance vector, and reports the best pass of each.
+    /// without (where ggml allows it) and with an importance vector, and reports the best pass of each.
     public static func run(types: [GGMLType], rows: Int, rowLength: Int, threads: Int, repetitions: Int) -> [Result] {
         let (x, importance) = syntheticRows(rows: rows, rowLength: rowLength)
         var results: [Result] = []
         for type in types where RowQuantizer.supports(type) && rowLength % type.blockSize == 0 {
             var output = [UInt8](repeating: 0, count: RowQuantizer.byteCount(type, rowCount: rows, rowLength: rowLength))
-            for useImportance in [false, true] {
+            // ggml quantizes IQ2_XXS, IQ2_XS and IQ1_S only with importance.
+            for useImportance in [false, true] where useImportance || !RowQuantizer.typesNeedingImportance.contains(type) {
                 let seconds = x.withUnsafeBufferPointer { source in
                     importance.withUnsafeBufferPointer { qw in
                         output.withUnsafeMutableBytes { destination in
