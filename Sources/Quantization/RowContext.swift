@@ -50,6 +50,38 @@ struct RowContext {
         return sum
     }
 
+    /// Fills the weights of sub-block `index` (of `length` elements, in the super-block at
+    /// `start`) and stores their left-to-right sum as its scale weight (ggml's `sw[j]`).
+    @inline(__always)
+    func fillSubBlockWeights(
+        _ weighting: any ElementWeighting, importance: UnsafePointer<Float>?, superBlock start: Int, index: Int,
+        length: Int, type: GGMLType, sigma2: Float
+    ) {
+        fillWeights(weighting, importance: importance, from: start &+ length &* index, length: length, type: type, sigma2: sigma2)
+        var sum: Float = 0
+        for l in 0..<length { sum += scratch.weights[l] }
+        scratch.scaleWeights[index] = sum
+    }
+
+    /// Runs `body(start, x, y)` for each block of `size` elements: its first column, its values
+    /// and its `bytes`-byte output block.
+    @inline(__always)
+    func forEachBlock(
+        size: Int = 256, bytes: Int, into out: UnsafeMutablePointer<UInt8>,
+        _ body: (_ start: Int, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<UInt8>) -> Void
+    ) {
+        for block in 0..<(count / size) {
+            let start = block &* size
+            body(start, x + start, out + block &* bytes)
+        }
+    }
+
+    /// σ² over the whole row (`Σx²/n`), as the legacy types use it with importance; 0 otherwise.
+    var wholeRowSigma2: Float {
+        if case .weighted = mode { return sumOfSquares(from: 0, length: count) / Float(count) }
+        return 0
+    }
+
     /// Fills `scratch.weights[0..<length]` for the elements starting at column `start`.
     @inline(__always)
     func fillWeights(

@@ -1,4 +1,3 @@
-import Dispatch
 import GGUF
 import Kernels
 
@@ -30,7 +29,7 @@ public enum DequantizationBenchmark {
             var output = [Float](repeating: 0, count: count)
             let seconds = input.withUnsafeBytes { source in
                 output.withUnsafeMutableBufferPointer { destination in
-                    bestTime(repetitions) {
+                    BenchmarkTiming.best(of: repetitions) {
                         try? Dequantizer.dequantize(type, from: source.baseAddress!, elementCount: count,
                                                     into: destination.baseAddress!, threads: threads)
                     }
@@ -51,7 +50,7 @@ public enum DequantizationBenchmark {
             var scratch = [Float](repeating: 0, count: largest)
             var failure: GGUFError?
             let seconds = scratch.withUnsafeMutableBufferPointer { buffer in
-                bestTime(repetitions) {
+                BenchmarkTiming.best(of: repetitions) {
                     for tensor in tensors {
                         do throws(GGUFError) { try file.dequantizeRows(tensor, rows: 0..<tensor.rowCount, into: buffer, threads: threads) }
                         catch { failure = error }
@@ -69,17 +68,5 @@ public enum DequantizationBenchmark {
         Result(type: type.name, source: source, elements: elements, threads: threads, seconds: seconds,
                gigabytesPerSecond: Double(elements) * 4 / seconds / 1e9,
                megaElementsPerSecond: Double(elements) / seconds / 1e6)
-    }
-
-    /// The best wall time of `repetitions` runs of `body`, after one untimed warm-up run.
-    private static func bestTime(_ repetitions: Int, _ body: () -> Void) -> Double {
-        body()
-        var best = Double.infinity
-        for _ in 0..<max(1, repetitions) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            body()
-            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        }
-        return best
     }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import GGUF
 import Kernels
 import Quantization
@@ -33,7 +32,7 @@ public enum QuantizationBenchmark {
                 let seconds = x.withUnsafeBufferPointer { source in
                     importance.withUnsafeBufferPointer { qw in
                         output.withUnsafeMutableBytes { destination in
-                            bestTime(repetitions) {
+                            BenchmarkTiming.best(of: repetitions) {
                                 try? RowQuantizer.quantize(type, rows: source.baseAddress!, rowCount: rows, rowLength: rowLength,
                                                            importance: useImportance ? qw : nil,
                                                            into: destination.baseAddress!, threads: threads)
@@ -67,17 +66,5 @@ public enum QuantizationBenchmark {
             return m * m
         }
         return (x, importance)
-    }
-
-    /// The best wall time of `repetitions` runs of `body`, after one untimed warm-up run.
-    private static func bestTime(_ repetitions: Int, _ body: () -> Void) -> Double {
-        body()
-        var best = Double.infinity
-        for _ in 0..<max(1, repetitions) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            body()
-            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        }
-        return best
     }
 }

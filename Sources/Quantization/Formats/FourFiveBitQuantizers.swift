@@ -10,10 +10,7 @@ enum FourFiveBitQuantizers {
         let nmax = (1 << bits) &- 1
         let type: GGMLType = bits == 4 ? .q4_K : .q5_K
         let blockBytes = bits == 4 ? 144 : 176
-        for block in 0..<(row.count / 256) {
-            let start = block &* 256
-            let x = row.x + start
-            let y = out + block &* blockBytes
+        row.forEachBlock(bytes: blockBytes, into: out) { start, x, y in
             let scaleBytes = y + 4
             for j in 0..<12 { scaleBytes[j] = 0 }
             switch row.mode {
@@ -46,11 +43,8 @@ enum FourFiveBitQuantizers {
             case let .weighted(weighting, importance):
                 let sigma2 = 2 * row.sumOfSquares(from: start, length: 256) / 256
                 for j in 0..<8 {
-                    row.fillWeights(weighting, importance: importance, from: start &+ 32 &* j, length: 32,
-                                    type: type, sigma2: sigma2)
-                    var sum: Float = 0
-                    for l in 0..<32 { sum += s.weights[l] }
-                    s.scaleWeights[j] = sum
+                    row.fillSubBlockWeights(weighting, importance: importance, superBlock: start, index: j, length: 32,
+                                            type: type, sigma2: sigma2)
                     s.scales[j] = AffineSearch.search(
                         count: 32, nmax: nmax, x + 32 &* j, weights: s.weights, levels: levels + 32 &* j,
                         negatedMin: &s.mins[j], scratch: s.auxiliary, scan: .weighted)

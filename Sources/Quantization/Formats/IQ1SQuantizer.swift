@@ -19,9 +19,7 @@ enum IQ1SQuantizer {
                 let order = ints.baseAddress!, index = order + 32
                 let levels = s.signedLevels
                 var shifts = [Int](repeating: 1, count: 8)
-                for block in 0..<(row.count / 256) {
-                    let start = block &* 256
-                    let y = out + block &* 50
+                row.forEachBlock(bytes: 50, into: out) { start, _, y in
                     for i in 0..<50 { y[i] = 0 }
                     var maxScale: Float = 0
                     let sigma2 = 2 * row.sumOfSquares(from: start, length: 256) / 256
@@ -118,12 +116,9 @@ enum IQ1SQuantizer {
                         shifts[ib] = bestShift
                         maxScale = maxScale > scale ? maxScale : scale
                     }
-                    if maxScale == 0 { continue }
-                    let d = maxScale / 15
-                    y.storeHalf(Rounding.half(d * 1.125), at: 0)
-                    let id = 1 / d
+                    guard let id = LatticeQuantizers.storeSuperScale(maxScale, divisor: 15, factor: 1.125, into: y, zeroing: 0..<0) else { return }
                     for ib in 0..<8 {
-                        var l = Rounding.clamp(Rounding.nearestInt(0.5 * (id * scales[ib] - 1)), 0, 7)
+                        var l = LatticeQuantizers.blockScaleLevel(scales[ib], inverse: id, top: 7)
                         if shifts[ib] == -1 { l |= 8 }
                         let at = 34 &+ 2 &* ib
                         let high = (UInt16(y[at]) | (UInt16(y[at &+ 1]) << 8)) | UInt16(l << 12)

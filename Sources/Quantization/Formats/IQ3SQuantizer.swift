@@ -13,9 +13,7 @@ enum IQ3SQuantizer {
             withUnsafeTemporaryAllocation(of: Int8.self, capacity: 64) { bytes in
                 let xval = floats.baseAddress!, waux = xval + 32, scales = xval + 64
                 let best = bytes.baseAddress!, trial = best + 32
-                for block in 0..<(row.count / 256) {
-                    let start = block &* 256
-                    let y = out + block &* 110
+                row.forEachBlock(bytes: 110, into: out) { start, _, y in
                     for i in 0..<110 { y[i] = 0 }
                     let qs = y + 2, qh = y + 66, signBytes = y + 74
                     var maxScale: Float = 0
@@ -106,13 +104,10 @@ enum IQ3SQuantizer {
                         scales[ib] = scale
                         maxScale = maxScale > scale ? maxScale : scale
                     }
-                    if maxScale == 0 { continue }
-                    let d = maxScale / 31
-                    y.storeHalf(Rounding.half(d * 1.033), at: 0)
-                    let id = 1 / d
+                    guard let id = LatticeQuantizers.storeSuperScale(maxScale, divisor: 31, factor: 1.033, into: y, zeroing: 0..<0) else { return }
                     for ib in stride(from: 0, to: 8, by: 2) {
-                        let l1 = Rounding.clamp(Rounding.nearestInt(0.5 * (id * scales[ib] - 1)), 0, 15)
-                        let l2 = Rounding.clamp(Rounding.nearestInt(0.5 * (id * scales[ib &+ 1] - 1)), 0, 15)
+                        let l1 = LatticeQuantizers.blockScaleLevel(scales[ib], inverse: id, top: 15)
+                        let l2 = LatticeQuantizers.blockScaleLevel(scales[ib &+ 1], inverse: id, top: 15)
                         y[106 &+ ib / 2] = UInt8(l1 | (l2 << 4))
                     }
                 }

@@ -46,6 +46,40 @@ enum LatticeQuantizers {
         }
     }
 
+    /// Prepares one block of `length` elements at column `start`: its weights (in
+    /// `row.scratch.weights`), their square roots, |x| with folded signs, and returns max |x|.
+    @inline(__always)
+    private static func prepareBlock(
+        _ row: RowContext, from start: Int, length: Int, type: GGMLType, sigma2: Float,
+        xval: UnsafeMutablePointer<Float>, waux: UnsafeMutablePointer<Float>, signs: UnsafeMutablePointer<UInt8>
+    ) -> Float {
+        weigh(row, from: start, length: length, type: type, sigma2: sigma2)
+        let weights = row.scratch.weights
+        for i in 0..<length { waux[i] = weights[i].squareRoot() }
+        foldSigns(row.x + start, weights: weights, groups: length / 8, xval: xval, signs: signs)
+        var max = xval[0]
+        for i in 1..<length { max = max > xval[i] ? max : xval[i] }
+        return max
+    }
+
+    /// ggml's closing step for a block: a negative scale is made positive by flipping the 7
+    /// stored sign bits of every group; then each group's grid index (the levels must be on it).
+    @inline(__always)
+    private static func settle(
+        _ scale: inout Float, signs: UnsafeMutablePointer<UInt8>, levels: UnsafePointer<Int8>, groups: Int,
+        table: LatticeTable, indices: UnsafeMutablePointer<Int>
+    ) {
+        if scale < 0 {
+            scale = -scale
+            for k in 0..<groups { signs[k] = ~signs[k] & 127 }
+        }
+        for k in 0..<groups {
+            let index = Int(table.map[table.pattern(levels + 8 &* k)])
+            precondition(index >= 0, "lattice levels off the grid")
+            indices[k] = index
+        }
+    }
+
     /// Levels of `count` elements at inverse scale `id`: `clamp(nearest_int(0.5·(id·x − 1)), 0, top)`.
     @inline(__always)
     static func levels(_ xval: UnsafePointer<Float>, inverseScale id: Float, into l: UnsafeMutablePointer<Int8>,
@@ -53,6 +87,27 @@ enum LatticeQuantizers {
         for i in 0..<count {
             l[i] = Int8(truncatingIfNeeded: Rounding.clamp(Rounding.nearestInt(0.5 * (id * xval[i] - 1)), 0, top))
         }
+    }
+
+    /// ggml's block-scale code for the lattice types: `clamp(nearest_int(0.5·(id·s − 1)), 0, top)`.
+    @inline(__always)
+    static func blockScaleLevel(_ scale: Float, inverse id: Float, top: Int) -> Int {
+        Rounding.clamp(Rounding.nearestInt(0.5 * (id * scale - 1)), 0, top)
+    }
+
+    /// Stores the super-block scale `d = maxScale/divisor` as fp16(d·factor) at byte 0 and returns
+    /// 1/d; nil when `maxScale` is 0, after zeroing `zeroing` (ggml's memset of the quants).
+    @inline(__always)
+    static func storeSuperScale(
+        _ maxScale: Float, divisor: Float, factor: Float, into y: UnsafeMutablePointer<UInt8>, zeroing: Range<Int>
+    ) -> Float? {
+        if maxScale == 0 {
+            for i in zeroing { y[i] = 0 }
+            return nil
+        }
+        let d = maxScale / divisor
+        y.storeHalf(Rounding.half(d * factor), at: 0)
+        return 1 / d
     }
 
     /// `Σ w·x·q` and `Σ w·q²` with q = 2l + 1.
@@ -74,27 +129,21 @@ enum LatticeQuantizers {
         let table = LatticeTable.iq2xxs
         let s = row.scratch
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 * 32) { floats in
-            withUnsafeTemporaryAllocation(of: Int8.self, capacity: 64) { bytes in
+            withUnsafeTemporaryAllocation(of: Int8.self, capacity: 68) { bytes in
                 withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 16) { packed in
                     let xval = floats.baseAddress!, waux = xval + 32, scales = xval + 64
                     let best = bytes.baseAddress!, trial = best + 32
                     let q2 = packed.baseAddress!
-                    var signs: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
-                    for block in 0..<(row.count / 256) {
-                        let start = block &* 256
-                        let y = out + block &* 66
+                    let signs = UnsafeMutableRawPointer(best + 64).assumingMemoryBound(to: UInt8.self)
+                    row.forEachBlock(bytes: 66, into: out) { start, _, y in
                         y.storeHalf(Rounding.half(0), at: 0)
                         for i in 0..<16 { q2[i] = 0 }
                         var maxScale: Float = 0
                         let sigma2 = row.sumOfSquares(from: start, length: 256) / 256
                         for ib in 0..<8 {
-                            let xb = row.x + (start &+ 32 &* ib)
-                            weigh(row, from: start &+ 32 &* ib, length: 32, type: .iq2_XXS, sigma2: sigma2)
+                            let max = prepareBlock(row, from: start &+ 32 &* ib, length: 32, type: .iq2_XXS, sigma2: sigma2,
+                                                   xval: xval, waux: waux, signs: signs)
                             let weights = s.weights
-                            for i in 0..<32 { waux[i] = weights[i].squareRoot() }
-                            withUnsafeMutableBytes(of: &signs) { foldSigns(xb, weights: weights, groups: 4, xval: xval, signs: $0.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
-                            var max = xval[0]
-                            for i in 1..<32 { max = max > xval[i] ? max : xval[i] }
                             if max < 1e-15 {
                                 scales[ib] = 0
                                 continue
@@ -138,30 +187,19 @@ enum LatticeQuantizers {
                                 let (sumqx, sumq2) = sums(32, weights, xval, best)
                                 if sumq2 > 0 { scale = sumqx / sumq2 }
                             }
-                            if scale < 0 {
-                                scale = -scale
-                                signs = (~signs.0 & 127, ~signs.1 & 127, ~signs.2 & 127, ~signs.3 & 127)
+                            withUnsafeTemporaryAllocation(of: Int.self, capacity: 4) { indices in
+                                settle(&scale, signs: signs, levels: best, groups: 4, table: table, indices: indices.baseAddress!)
+                                for k in 0..<4 { q2[2 &* ib] |= UInt32(indices[k]) << UInt32(8 &* k) }
                             }
-                            let signList = [signs.0, signs.1, signs.2, signs.3]
                             for k in 0..<4 {
-                                let index = table.map[table.pattern(best + 8 &* k)]
-                                precondition(index >= 0, "IQ2_XXS: levels off the grid")
-                                q2[2 &* ib] |= UInt32(index) << UInt32(8 &* k)
-                                q2[2 &* ib &+ 1] |= UInt32(signList[k]) << UInt32(7 &* k)
+                                q2[2 &* ib &+ 1] |= UInt32(signs[k]) << UInt32(7 &* k)
                             }
                             scales[ib] = scale
                             maxScale = maxScale > scale ? maxScale : scale
                         }
-                        if maxScale == 0 {
-                            for i in 2..<66 { y[i] = 0 }
-                            continue
-                        }
-                        let d = maxScale / 31
-                        y.storeHalf(Rounding.half(d), at: 0)
-                        let id = 1 / d
+                        guard let id = storeSuperScale(maxScale, divisor: 31, factor: 1, into: y, zeroing: 2..<66) else { return }
                         for ib in 0..<8 {
-                            let l = Rounding.clamp(Rounding.nearestInt(0.5 * (id * scales[ib] - 1)), 0, 15)
-                            q2[2 &* ib &+ 1] |= UInt32(l) << 28
+                            q2[2 &* ib &+ 1] |= UInt32(blockScaleLevel(scales[ib], inverse: id, top: 15)) << 28
                         }
                         for i in 0..<16 { y.storeWord(q2[i], at: 2 &+ 4 &* i) }
                     }
@@ -174,28 +212,22 @@ enum LatticeQuantizers {
         let table = LatticeTable.iq2xs
         let s = row.scratch
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * 16 + 16) { floats in
-            withUnsafeTemporaryAllocation(of: Int8.self, capacity: 32) { bytes in
+            withUnsafeTemporaryAllocation(of: Int8.self, capacity: 34) { bytes in
                 withUnsafeTemporaryAllocation(of: UInt16.self, capacity: 32) { packed in
                     let xval = floats.baseAddress!, waux = xval + 16, scales = xval + 32
                     let best = bytes.baseAddress!, trial = best + 16
                     let q2 = packed.baseAddress!
-                    var signs: (UInt8, UInt8) = (0, 0)
-                    for block in 0..<(row.count / 256) {
-                        let start = block &* 256
-                        let y = out + block &* 74
+                    let signs = UnsafeMutableRawPointer(best + 32).assumingMemoryBound(to: UInt8.self)
+                    row.forEachBlock(bytes: 74, into: out) { start, _, y in
                         y.storeHalf(Rounding.half(0), at: 0)
                         for i in 0..<32 { q2[i] = 0 }
                         for i in 0..<8 { y[66 &+ i] = 0 }
                         var maxScale: Float = 0
                         let sigma2 = row.sumOfSquares(from: start, length: 256) / 256
                         for ib in 0..<16 {
-                            let xb = row.x + (start &+ 16 &* ib)
-                            weigh(row, from: start &+ 16 &* ib, length: 16, type: .iq2_XS, sigma2: sigma2)
+                            let max = prepareBlock(row, from: start &+ 16 &* ib, length: 16, type: .iq2_XS, sigma2: sigma2,
+                                                   xval: xval, waux: waux, signs: signs)
                             let weights = s.weights
-                            for i in 0..<16 { waux[i] = weights[i].squareRoot() }
-                            withUnsafeMutableBytes(of: &signs) { foldSigns(xb, weights: weights, groups: 2, xval: xval, signs: $0.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
-                            var max = xval[0]
-                            for i in 1..<16 { max = max > xval[i] ? max : xval[i] }
                             for i in 0..<16 { best[i] = 0 }
                             if max < 1e-15 {
                                 scales[ib] = 0
@@ -236,27 +268,16 @@ enum LatticeQuantizers {
                                 let (sumqx, sumq2) = sums(16, weights, xval, best)
                                 if sumq2 > 0 { scale = sumqx / sumq2 }
                             }
-                            if scale < 0 {
-                                scale = -scale
-                                signs = (~signs.0 & 127, ~signs.1 & 127)
-                            }
-                            for k in 0..<2 {
-                                let index = table.map[table.pattern(best + 8 &* k)]
-                                precondition(index >= 0, "IQ2_XS: levels off the grid")
-                                q2[2 &* ib &+ k] = UInt16(index) | (UInt16(k == 0 ? signs.0 : signs.1) << 9)
+                            withUnsafeTemporaryAllocation(of: Int.self, capacity: 2) { indices in
+                                settle(&scale, signs: signs, levels: best, groups: 2, table: table, indices: indices.baseAddress!)
+                                for k in 0..<2 { q2[2 &* ib &+ k] = UInt16(indices[k]) | (UInt16(signs[k]) << 9) }
                             }
                             scales[ib] = scale
                             maxScale = maxScale > scale ? maxScale : scale
                         }
-                        if maxScale == 0 {
-                            for i in 2..<66 { y[i] = 0 }
-                            continue
-                        }
-                        let d = maxScale / 31
-                        y.storeHalf(Rounding.half(d), at: 0)
-                        let id = 1 / d
+                        guard let id = storeSuperScale(maxScale, divisor: 31, factor: 1, into: y, zeroing: 2..<66) else { return }
                         for ib in 0..<16 {
-                            let l = UInt8(Rounding.clamp(Rounding.nearestInt(0.5 * (id * scales[ib] - 1)), 0, 15))
+                            let l = UInt8(blockScaleLevel(scales[ib], inverse: id, top: 15))
                             if ib % 2 == 0 { y[66 &+ ib / 2] = l } else { y[66 &+ ib / 2] |= l << 4 }
                         }
                         for i in 0..<32 { y.storeHalf(q2[i], at: 2 &+ 2 &* i) }

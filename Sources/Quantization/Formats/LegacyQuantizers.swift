@@ -8,11 +8,8 @@ enum LegacyQuantizers {
         let blockBytes = bits == 4 ? 18 : 22
         let type: GGMLType = bits == 4 ? .q4_0 : .q5_0
         let levels = row.scratch.signedLevels
-        var sigma2: Float = 0
-        if case .weighted = row.mode { sigma2 = row.sumOfSquares(from: 0, length: row.count) / Float(row.count) }
-        for block in 0..<(row.count / 32) {
-            let xb = row.x + block &* 32
-            let y = out + block &* blockBytes
+        let sigma2 = row.wholeRowSigma2
+        row.forEachBlock(size: 32, bytes: blockBytes, into: out) { start, xb, y in
             switch row.mode {
             case .reference:
                 var amax: Float = 0
@@ -30,7 +27,7 @@ enum LegacyQuantizers {
                     levels[j] = Int8(truncatingIfNeeded: Swift.min(2 &* offset &- 1, q))
                 }
             case let .weighted(weighting, importance):
-                row.fillWeights(weighting, importance: importance, from: block &* 32, length: 32, type: type, sigma2: sigma2)
+                row.fillWeights(weighting, importance: importance, from: start, length: 32, type: type, sigma2: sigma2)
                 let d = SymmetricSearch.search(count: 32, nmax: offset, xb, levels: levels, weights: row.scratch.weights)
                 y.storeHalf(Rounding.half(d), at: 0)
             }
@@ -45,11 +42,8 @@ enum LegacyQuantizers {
         let blockBytes = bits == 4 ? 20 : 24
         let type: GGMLType = bits == 4 ? .q4_1 : .q5_1
         let levels = row.scratch.levels
-        var sigma2: Float = 0
-        if case .weighted = row.mode { sigma2 = row.sumOfSquares(from: 0, length: row.count) / Float(row.count) }
-        for block in 0..<(row.count / 32) {
-            let xb = row.x + block &* 32
-            let y = out + block &* blockBytes
+        let sigma2 = row.wholeRowSigma2
+        row.forEachBlock(size: 32, bytes: blockBytes, into: out) { start, xb, y in
             switch row.mode {
             case .reference:
                 var min = Float.greatestFiniteMagnitude
@@ -67,7 +61,7 @@ enum LegacyQuantizers {
                     levels[j] = bits == 4 ? UInt8(Swift.min(15, Int(Int8(v)))) : UInt8(v)
                 }
             case let .weighted(weighting, importance):
-                row.fillWeights(weighting, importance: importance, from: block &* 32, length: 32, type: type, sigma2: sigma2)
+                row.fillWeights(weighting, importance: importance, from: start, length: 32, type: type, sigma2: sigma2)
                 var negatedMin: Float = 0
                 let d = AffineSearch.search(count: 32, nmax: nmax, xb, weights: row.scratch.weights, levels: levels,
                                             negatedMin: &negatedMin, scratch: row.scratch.auxiliary, scan: .weighted)
@@ -80,9 +74,7 @@ enum LegacyQuantizers {
 
     /// Q8_0: d = amax/127, q = roundf(x/d). ggml ignores the importance for this type.
     static func q8_0(_ row: RowContext, into out: UnsafeMutablePointer<UInt8>) {
-        for block in 0..<(row.count / 32) {
-            let xb = row.x + block &* 32
-            let y = out + block &* 34
+        row.forEachBlock(size: 32, bytes: 34, into: out) { _, xb, y in
             var amax: Float = 0
             for j in 0..<32 {
                 let v = abs(xb[j])

@@ -7,10 +7,7 @@ enum SixBitQuantizer {
     static func quantize(_ row: RowContext, into out: UnsafeMutablePointer<UInt8>) {
         let s = row.scratch
         let levels = s.signedLevels
-        for block in 0..<(row.count / 256) {
-            let start = block &* 256
-            let x = row.x + start
-            let y = out + block &* 210
+        row.forEachBlock(bytes: 210, into: out) { start, x, y in
             var maxScale: Float = 0
             var maxAbsScale: Float = 0
             var sigma2: Float = 0
@@ -31,7 +28,7 @@ enum SixBitQuantizer {
             }
             if maxAbsScale < 1e-15 {
                 for i in 0..<210 { y[i] = 0 }
-                continue
+                return
             }
             let iscale = -128 / maxScale
             y.storeHalf(Rounding.half(1 / iscale), at: 208)

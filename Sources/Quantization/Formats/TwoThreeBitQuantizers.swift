@@ -7,10 +7,7 @@ enum TwoThreeBitQuantizers {
     static func q2_K(_ row: RowContext, into out: UnsafeMutablePointer<UInt8>) {
         let s = row.scratch
         let levels = s.levels
-        for block in 0..<(row.count / 256) {
-            let start = block &* 256
-            let x = row.x + start
-            let y = out + block &* 84
+        row.forEachBlock(bytes: 84, into: out) { start, x, y in
             switch row.mode {
             case .reference:
                 var maxScale: Float = 0
@@ -42,11 +39,8 @@ enum TwoThreeBitQuantizers {
             case let .weighted(weighting, importance):
                 let sigma2 = row.sumOfSquares(from: start, length: 256) / 256
                 for j in 0..<16 {
-                    row.fillWeights(weighting, importance: importance, from: start &+ 16 &* j, length: 16,
-                                    type: .q2_K, sigma2: sigma2)
-                    var sum: Float = 0
-                    for l in 0..<16 { sum += s.weights[l] }
-                    s.scaleWeights[j] = sum
+                    row.fillSubBlockWeights(weighting, importance: importance, superBlock: start, index: j, length: 16,
+                                            type: .q2_K, sigma2: sigma2)
                     s.scales[j] = AffineSearch.search(
                         count: 16, nmax: 3, x + 16 &* j, weights: s.weights, levels: levels + 16 &* j,
                         negatedMin: &s.mins[j], scratch: s.auxiliary, scan: .weighted)
@@ -75,10 +69,7 @@ enum TwoThreeBitQuantizers {
     static func q3_K(_ row: RowContext, into out: UnsafeMutablePointer<UInt8>) {
         let s = row.scratch
         let signed = s.signedLevels
-        for block in 0..<(row.count / 256) {
-            let start = block &* 256
-            let x = row.x + start
-            let y = out + block &* 110
+        row.forEachBlock(bytes: 110, into: out) { start, x, y in
             let scaleBytes = y + 96
             for j in 0..<12 { scaleBytes[j] = 0 }
             switch row.mode {
@@ -103,11 +94,8 @@ enum TwoThreeBitQuantizers {
             case let .weighted(weighting, importance):
                 let sigma2 = 2 * row.sumOfSquares(from: start, length: 256) / 256
                 for j in 0..<16 {
-                    row.fillWeights(weighting, importance: importance, from: start &+ 16 &* j, length: 16,
-                                    type: .q3_K, sigma2: sigma2)
-                    var sum: Float = 0
-                    for l in 0..<16 { sum += s.weights[l] }
-                    s.scaleWeights[j] = sum
+                    row.fillSubBlockWeights(weighting, importance: importance, superBlock: start, index: j, length: 16,
+                                            type: .q3_K, sigma2: sigma2)
                     s.scales[j] = SymmetricSearch.search(count: 16, nmax: 4, x + 16 &* j, levels: signed + 16 &* j,
                                                          weights: s.weights)
                 }

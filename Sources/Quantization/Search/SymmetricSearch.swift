@@ -1,5 +1,22 @@
 /// ggml's symmetric scale searches (`make_qx_quants`, `make_q3_quants`), float32 in C's order.
 enum SymmetricSearch {
+    /// The signed value of largest magnitude (the first one wins ties), or nil — with `levels`
+    /// zeroed — when the group is all zero (max |x| < 1e-15).
+    @inline(__always)
+    private static func signedMaximum(count n: Int, _ x: UnsafePointer<Float>, zeroing levels: UnsafeMutablePointer<Int8>) -> Float? {
+        var max: Float = 0
+        var amax: Float = 0
+        for i in 0..<n {
+            let ax = abs(x[i])
+            if ax > amax { amax = ax; max = x[i] }
+        }
+        if amax < 1e-15 {
+            for i in 0..<n { levels[i] = 0 }
+            return nil
+        }
+        return max
+    }
+
     /// `make_qx_quants(n, nmax, x, L, rmse_type = 1, weights)`: minimises Σ w (x − s·l)² over
     /// l ∈ [−nmax, nmax−1] and s, trying 19 inverse scales. Stores `l + nmax` in `levels` and
     /// returns s (0 for an all-zero group). `weights == nil` means w = x².
@@ -18,16 +35,7 @@ enum SymmetricSearch {
         count n: Int, nmax: Int, _ x: UnsafePointer<Float>, levels: UnsafeMutablePointer<Int8>,
         weights: UnsafePointer<Float>
     ) -> Float {
-        var max: Float = 0
-        var amax: Float = 0
-        for i in 0..<n {
-            let ax = abs(x[i])
-            if ax > amax { amax = ax; max = x[i] }
-        }
-        if amax < 1e-15 {
-            for i in 0..<n { levels[i] = 0 }
-            return 0
-        }
+        guard let max = signedMaximum(count: n, x, zeroing: levels) else { return 0 }
         let fmax = Float(nmax)
         var iscale = Float(-nmax) / max
         var sumlx: Float = 0
@@ -69,16 +77,7 @@ enum SymmetricSearch {
     static func searchWithDescent(
         count n: Int, nmax: Int, _ x: UnsafePointer<Float>, levels: UnsafeMutablePointer<Int8>
     ) -> Float {
-        var max: Float = 0
-        var amax: Float = 0
-        for i in 0..<n {
-            let ax = abs(x[i])
-            if ax > amax { amax = ax; max = x[i] }
-        }
-        if amax < 1e-15 {
-            for i in 0..<n { levels[i] = 0 }
-            return 0
-        }
+        guard let max = signedMaximum(count: n, x, zeroing: levels) else { return 0 }
         let iscale = Float(-nmax) / max
         var sumlx: Float = 0
         var suml2: Float = 0
