@@ -63,6 +63,6 @@ let package = Package(
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "Kernels", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "GGUF", "Kernels", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "WeightingTests", dependencies: ["Weighting", "Quantization", "GGUF", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "imxTests", dependencies: ["imx", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "imxTests", dependencies: ["imx", "GGUF", "TestSupport"], swiftSettings: settings),
     ]
 )
