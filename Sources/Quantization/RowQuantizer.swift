@@ -11,7 +11,7 @@ import Kernels
 public enum RowQuantizer {
     /// The types this module quantizes.
     public static let supportedTypes: [GGMLType] = [
-        .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .iq4_NL, .iq4_XS, .iq2_XXS, .iq2_XS, .iq3_S, .iq1_S,
+        .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .iq4_NL, .iq4_XS, .iq2_XXS, .iq2_XS, .iq3_XXS, .iq3_S, .iq1_S,
     ]
 
     /// Types that ggml quantizes only with importance (`ggml_quantize_requires_imatrix`); here a
@@ -96,6 +96,7 @@ public enum RowQuantizer {
         case .iq2_XXS: LatticeQuantizers.iq2_XXS(row, into: out)
         case .iq2_XS: LatticeQuantizers.iq2_XS(row, into: out)
         case .iq3_S: IQ3SQuantizer.quantize(row, into: out)
+        case .iq3_XXS: IQ3XXSQuantizer.quantize(row, into: out)
         case .iq1_S: IQ1SQuantizer.quantize(row, into: out)
         default: preconditionFailure("validated type \(type.name) has no quantizer")
         }

@@ -16,3 +16,8 @@ extension LatticePoints {
     /// IQ1_S/IQ1_M: 2048 points of {−1, 0, 1}⁸ (signed bytes).
     public static var iq1s: [UInt64] { LatticeGrids.iq1s }
 }
+
+extension LatticePoints {
+    /// IQ3_XXS: 256 points of 4 bytes from {4, 12, …, 62}.
+    public static var iq3xxs: [UInt32] { LatticeGrids.iq3xxs }
+}

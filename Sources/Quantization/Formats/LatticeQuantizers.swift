@@ -11,7 +11,7 @@ enum LatticeQuantizers {
     /// 8 elements, and an odd number of minus signs fixed by flipping the element with the
     /// smallest `w·x²`.
     @inline(__always)
-    private static func foldSigns(
+    static func foldSigns(
         _ xb: UnsafePointer<Float>, weights: UnsafePointer<Float>, groups: Int,
         xval: UnsafeMutablePointer<Float>, signs: UnsafeMutablePointer<UInt8>
     ) {

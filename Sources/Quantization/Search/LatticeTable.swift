@@ -28,6 +28,9 @@ final class LatticeTable: Sendable {
     static let iq1s = LatticeTable(
         levels: LatticePoints.iq1s.map { point in (0..<8).map { Int(Int8(truncatingIfNeeded: point >> UInt64(8 * $0))) + 1 } },
         width: 8, bits: 2, mapSize: 43_692, shells: 3, searchedLevels: 3)
+    /// IQ3_XXS: 256 points of 4 bytes whose 8 distinct values, sorted, are levels 0…7; two shells.
+    static let iq3xxs = LatticeTable(levels: sortedLevels(LatticePoints.iq3xxs.map { point in (0..<4).map { UInt8(truncatingIfNeeded: point >> UInt32(8 * $0)) } }),
+                                     width: 4, bits: 3, mapSize: 4096, shells: 2, searchedLevels: 8)
     /// IQ3_S: 512 points of 4 odd bytes `2l + 1`; three shells.
     static let iq3s = LatticeTable(
         levels: LatticePoints.iq3s.map { point in (0..<4).map { (Int((point >> UInt32(8 * $0)) & 0xFF) - 1) / 2 } },
@@ -35,7 +38,11 @@ final class LatticeTable: Sendable {
 
     /// The levels of 8-byte points whose distinct byte values, sorted, are levels 0, 1, 2, ….
     private static func twoBitLevels(_ grid: [UInt64]) -> [[Int]] {
-        let bytes = grid.map { point in (0..<8).map { UInt8(truncatingIfNeeded: point >> UInt64(8 * $0)) } }
+        sortedLevels(grid.map { point in (0..<8).map { UInt8(truncatingIfNeeded: point >> UInt64(8 * $0)) } })
+    }
+
+    /// Levels of points given as bytes: the index of each byte among the distinct values, sorted.
+    private static func sortedLevels(_ bytes: [[UInt8]]) -> [[Int]] {
         let values = Array(Set(bytes.joined())).sorted()
         return bytes.map { point in point.map { values.firstIndex(of: $0)! } }
     }
