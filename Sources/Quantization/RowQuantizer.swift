@@ -11,7 +11,7 @@ import Kernels
 public enum RowQuantizer {
     /// The types this module quantizes.
     public static let supportedTypes: [GGMLType] = [
-        .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .iq4_NL, .iq4_XS, .iq2_XXS, .iq2_XS, .iq3_XXS, .iq3_S, .iq1_S, .tq1_0, .tq2_0,
+        .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .iq4_NL, .iq4_XS, .iq2_XXS, .iq2_XS, .iq2_S, .iq3_XXS, .iq3_S, .iq1_S, .tq1_0, .tq2_0,
     ]
 
     /// Types that ggml quantizes only with importance (`ggml_quantize_requires_imatrix`); here a
@@ -95,6 +95,7 @@ public enum RowQuantizer {
         case .iq4_XS: NonLinearQuantizers.iq4_XS(row, into: out)
         case .iq2_XXS: LatticeQuantizers.iq2_XXS(row, into: out)
         case .iq2_XS: LatticeQuantizers.iq2_XS(row, into: out)
+        case .iq2_S: LatticeQuantizers.iq2_S(row, into: out)
         case .iq3_S: IQ3SQuantizer.quantize(row, into: out)
         case .iq3_XXS: IQ3XXSQuantizer.quantize(row, into: out)
         case .tq1_0: TernaryQuantizers.tq1_0(row, into: out)

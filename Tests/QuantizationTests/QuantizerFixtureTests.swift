@@ -16,7 +16,7 @@ struct QuantizerFixtureTests {
     @Test("Every manifest case of a supported type: bytes identical, decoded floats exact")
     func everyCase() throws {
         let cases = try Self.supportedCases()
-        #expect(cases.count == 152)
+        #expect(cases.count == 160)
         var failing: [String] = []
         for fixture in cases {
             if let problem = try QuantFixtures.quantizeMismatch(fixture) { failing.append("\(fixture): \(problem)") }

@@ -21,3 +21,8 @@ extension LatticePoints {
     /// IQ3_XXS: 256 points of 4 bytes from {4, 12, …, 62}.
     public static var iq3xxs: [UInt32] { LatticeGrids.iq3xxs }
 }
+
+extension LatticePoints {
+    /// IQ2_S: 1024 points of {8, 25, 43}⁸.
+    public static var iq2s: [UInt64] { LatticeGrids.iq2s }
+}

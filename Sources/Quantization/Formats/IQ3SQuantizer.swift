@@ -10,9 +10,10 @@ enum IQ3SQuantizer {
         let table = LatticeTable.iq3s
         let s = row.scratch
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * 32 + 8) { floats in
-            withUnsafeTemporaryAllocation(of: Int8.self, capacity: 64) { bytes in
+            withUnsafeTemporaryAllocation(of: Int8.self, capacity: 68) { bytes in
                 let xval = floats.baseAddress!, waux = xval + 32, scales = xval + 64
                 let best = bytes.baseAddress!, trial = best + 32
+                let signs = UnsafeMutableRawPointer(best + 64).assumingMemoryBound(to: UInt8.self)
                 row.forEachBlock(bytes: 110, into: out) { start, _, y in
                     for i in 0..<110 { y[i] = 0 }
                     let qs = y + 2, qh = y + 66, signBytes = y + 74
@@ -27,18 +28,7 @@ enum IQ3SQuantizer {
                         LatticeQuantizers.weigh(row, from: start &+ 32 &* ib, length: 32, type: .iq3_S, sigma2: sigma2)
                         let weights = s.weights
                         for i in 0..<32 { waux[i] = weights[i].squareRoot() }
-                        var signs: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
-                        withUnsafeMutableBytes(of: &signs) { raw in
-                            let sign = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                            for k in 0..<4 {
-                                var bits: UInt8 = 0
-                                for i in 0..<8 {
-                                    let j = 8 &* k &+ i
-                                    if xb[j] >= 0 { xval[j] = xb[j] } else { xval[j] = -xb[j]; bits |= UInt8(1) << UInt8(i) }
-                                }
-                                sign[k] = bits
-                            }
-                        }
+                        LatticeQuantizers.plainSigns(xb, groups: 4, xval: xval, signs: signs)
                         var max = xval[0]
                         for i in 1..<32 { max = max > xval[i] ? max : xval[i] }
                         for i in 0..<32 { best[i] = 0 }
@@ -87,7 +77,7 @@ enum IQ3SQuantizer {
                         }
                         if scale < 0 {
                             scale = -scale
-                            signs = (~signs.0, ~signs.1, ~signs.2, ~signs.3)
+                            for k in 0..<4 { signs[k] = ~signs[k] }
                         }
                         for k in 0..<8 {
                             let index = Int(table.map[table.pattern(best + 4 &* k)])
@@ -95,10 +85,7 @@ enum IQ3SQuantizer {
                             qs[qsCursor &+ k] = UInt8(truncatingIfNeeded: index)
                             qh[ib] |= UInt8(truncatingIfNeeded: index >> 8) << UInt8(k)
                         }
-                        signBytes[signCursor] = signs.0
-                        signBytes[signCursor &+ 1] = signs.1
-                        signBytes[signCursor &+ 2] = signs.2
-                        signBytes[signCursor &+ 3] = signs.3
+                        for k in 0..<4 { signBytes[signCursor &+ k] = signs[k] }
                         qsCursor &+= 8
                         signCursor &+= 4
                         scales[ib] = scale

@@ -24,6 +24,9 @@ final class LatticeTable: Sendable {
     /// IQ2_XS: 512 points; two shells.
     static let iq2xs = LatticeTable(levels: twoBitLevels(LatticePoints.iq2xs), width: 8, bits: 2, mapSize: 43_692, shells: 2,
                                     searchedLevels: 3)
+    /// IQ2_S: 1024 points; one shell.
+    static let iq2s = LatticeTable(levels: twoBitLevels(LatticePoints.iq2s), width: 8, bits: 2, mapSize: 43_692, shells: 1,
+                                   searchedLevels: 3)
     /// IQ1_S: 2048 points of signed bytes {−1, 0, 1} = levels 0, 1, 2; three shells.
     static let iq1s = LatticeTable(
         levels: LatticePoints.iq1s.map { point in (0..<8).map { Int(Int8(truncatingIfNeeded: point >> UInt64(8 * $0))) + 1 } },
