@@ -7,11 +7,11 @@ import Kernels
 /// - With importance and no weighting, it uses ggml's importance path (``GGMLImportanceWeighting``),
 ///   byte-identical with `ggml_quantize_chunk(type, …, imatrix)`.
 /// - With a weighting, the importance path's search runs with that weighting's weights
-///   (importance optional). Q8_0, TQ1_0 and TQ2_0 ignore weights, as ggml does.
+///   (importance optional). Q8_0, TQ1_0, TQ2_0 and the F16/BF16 conversions ignore weights, as ggml does.
 public enum RowQuantizer {
     /// The types this module quantizes.
     public static let supportedTypes: [GGMLType] = [
-        .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .iq4_NL, .iq4_XS, .iq2_XXS, .iq2_XS, .iq2_S, .iq3_XXS, .iq3_S, .iq1_S, .tq1_0, .tq2_0,
+        .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .iq4_NL, .iq4_XS, .iq2_XXS, .iq2_XS, .iq2_S, .iq3_XXS, .iq3_S, .iq1_S, .iq1_M, .tq1_0, .tq2_0, .f16, .bf16,
     ]
 
     /// Types that ggml quantizes only with importance (`ggml_quantize_requires_imatrix`); here a
@@ -100,7 +100,10 @@ public enum RowQuantizer {
         case .iq3_XXS: IQ3XXSQuantizer.quantize(row, into: out)
         case .tq1_0: TernaryQuantizers.tq1_0(row, into: out)
         case .tq2_0: TernaryQuantizers.tq2_0(row, into: out)
+        case .f16: HalfPrecision.encode(row.x, count: row.count, into: out)      // ggml_fp32_to_fp16_row
+        case .bf16: BFloat16.encode(row.x, count: row.count, into: out)          // ggml_fp32_to_bf16_row_ref
         case .iq1_S: IQ1SQuantizer.quantize(row, into: out)
+        case .iq1_M: IQ1MQuantizer.quantize(row, into: out)
         default: preconditionFailure("validated type \(type.name) has no quantizer")
         }
     }

@@ -16,7 +16,7 @@ struct QuantizerFixtureTests {
     @Test("Every manifest case of a supported type: bytes identical, decoded floats exact")
     func everyCase() throws {
         let cases = try Self.supportedCases()
-        #expect(cases.count == 160)
+        #expect(cases.count == 178)   // every case of the manifest
         var failing: [String] = []
         for fixture in cases {
             if let problem = try QuantFixtures.quantizeMismatch(fixture) { failing.append("\(fixture): \(problem)") }
@@ -28,7 +28,9 @@ struct QuantizerFixtureTests {
     func coverage() throws {
         let cases = try Self.supportedCases()
         for type in RowQuantizer.supportedTypes {
-            #expect(cases.contains { $0.type == type.name && $0.importance }, "\(type.name) with importance")
+            // F16 and BF16 are plain conversions: ggml's fixtures have them without importance only.
+            let withImportance = type != .f16 && type != .bf16
+            #expect(cases.contains { $0.type == type.name && $0.importance } == withImportance, "\(type.name) with importance")
             // ggml requires importance for IQ2_XXS and IQ2_XS, so the fixtures have no such cases.
             let expected = !RowQuantizer.typesNeedingImportance.contains(type)
             #expect(cases.contains { $0.type == type.name && !$0.importance } == expected, "\(type.name) without importance")

@@ -31,7 +31,7 @@ struct RawQuantizeCommandTests {
 
     @Test("Bad input: one-line error naming the file or field, non-zero exit, no output file", .needsFixtures, arguments: [
         (["--type", "Q9_K"], "unknown type 'Q9_K'"),
-        (["--type", "IQ1_M"], "cannot quantize to IQ1_M"),
+        (["--type", "MXFP4"], "cannot quantize to MXFP4"),
         (["--type", "IQ2_XS"], "importance: IQ2_XS requires an importance matrix (as in ggml)"),
         (["--n-per-row", "1000"], "n_per_row: 1000 is not a positive multiple of Q4_K's block size 256"),
         (["--n-per-row", "768"], "4096 floats are not whole rows of 768"),

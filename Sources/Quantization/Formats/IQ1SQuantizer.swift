@@ -6,9 +6,9 @@ import Kernels
 /// thresholds that split the sorted values into the levels {−1±δ, ±δ, 1±δ}, then a snap to the
 /// grid. Values are sorted by (value, index), which is what glibc's stable qsort gives.
 enum IQ1SQuantizer {
-    private static let delta: Float = 0.125
-    private static let plus: (Float, Float, Float) = (-1 + delta, delta, 1 + delta)
-    private static let minus: (Float, Float, Float) = (-1 - delta, -delta, 1 - delta)
+    static let delta: Float = 0.125
+    static let plus: (Float, Float, Float) = (-1 + delta, delta, 1 + delta)
+    static let minus: (Float, Float, Float) = (-1 - delta, -delta, 1 - delta)
 
     static func quantize(_ row: RowContext, into out: UnsafeMutablePointer<UInt8>) {
         let table = LatticeTable.iq1s
@@ -32,17 +32,7 @@ enum IQ1SQuantizer {
                         scales[ib] = 0
                         shifts[ib] = 1
                         if max < 1e-12 { continue }
-                        for j in 0..<32 { order[j] = j }
-                        // Insertion sort by (value, index): stable, as glibc's qsort.
-                        for j in 1..<32 {
-                            let key = order[j]
-                            var m = j
-                            while m > 0 && xb[order[m &- 1]] > xb[key] {
-                                order[m] = order[m &- 1]
-                                m &-= 1
-                            }
-                            order[m] = key
-                        }
+                        sortedOrder(xb, count: 32, into: order)
                         sumX[0] = 0
                         sumW[0] = 0
                         for j in 0..<32 {
@@ -129,9 +119,24 @@ enum IQ1SQuantizer {
         }
     }
 
+    /// The indices of `x[0..<count]` sorted by (value, index): what glibc's stable qsort of
+    /// (value, index) pairs comparing values gives.
+    static func sortedOrder(_ x: UnsafePointer<Float>, count: Int, into order: UnsafeMutablePointer<Int>) {
+        for j in 0..<count { order[j] = j }
+        for j in 1..<count {
+            let key = order[j]
+            var m = j
+            while m > 0 && x[order[m &- 1]] > x[key] {
+                order[m] = order[m &- 1]
+                m &-= 1
+            }
+            order[m] = key
+        }
+    }
+
     /// `iq1_find_best_neighbour2`: the neighbour of `pattern` nearest to `x` with the shifted
     /// ternary values at `scale`, weighted L2, first wins ties; writes its levels.
-    private static func nearestByValue(
+    static func nearestByValue(
         _ table: LatticeTable, _ pattern: Int, _ x: UnsafePointer<Float>, _ weights: UnsafePointer<Float>,
         scale: Float, value: (Int8) -> Float, levels: UnsafeMutablePointer<Int8>
     ) -> Int {
