@@ -66,7 +66,7 @@ struct BadInputTests {
         }
     }
 
-    @Test("Types without a quantizer", arguments: [GGMLType.mxfp4, .nvfp4, .f16, .q8_K])
+    @Test("Types without a quantizer", arguments: [GGMLType.mxfp4, .nvfp4, .q8_1, .q8_K])
     func unsupportedType(_ type: GGMLType) {
         Self.expectError("type", "cannot quantize to \(type.name)") {
             try Self.quantize(type, rowLength: 256, importance: nil)
