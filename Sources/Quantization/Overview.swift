@@ -1,5 +1,5 @@
 // Quantization: ggml-exact quantizers (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K…Q6_K, IQ4_NL, IQ4_XS,
-// IQ3_XXS, IQ3_S, IQ2_XXS, IQ2_XS, IQ1_S)
+// IQ3_XXS, IQ3_S, IQ2_XXS, IQ2_XS, IQ2_S, IQ1_S, IQ1_M, TQ1_0, TQ2_0, F16, BF16)
 // that take per-element weights from an `ElementWeighting`.
 //
 // Dependency direction: Quantization ← Weighting. This module owns the search routines (ported
