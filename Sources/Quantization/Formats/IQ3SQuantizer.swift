@@ -4,8 +4,6 @@ import Kernels
 /// IQ3_S (110-byte super-blocks: d, qs[64], qh[8], signs[32], scales[4]) on ggml's 512-point
 /// 4-element lattice, byte-identical with ggml's `quantize_iq3_s` (32-element blocks).
 enum IQ3SQuantizer {
-    private static let maxLevel = 8   // kMaxQ: levels 0…7 stand for 1, 3, …, 15
-
     static func quantize(_ row: RowContext, into out: UnsafeMutablePointer<UInt8>) {
         let table = LatticeTable.iq3s
         let s = row.scratch
@@ -36,45 +34,9 @@ enum IQ3SQuantizer {
                             scales[ib] = 0
                             continue
                         }
-                        var bestScore: Float = 0
-                        var scale = max / Float(2 &* maxLevel &- 1)
-                        var onGrid: UInt8 = 0          // bit k: group k of the accepted candidate is on the grid
-                        for step in -9...9 {
-                            let id = (Float(2 &* maxLevel &- 1) + Float(step) * 0.2) / max
-                            let trialScale = 1 / id
-                            var trialOnGrid: UInt8 = 0
-                            for k in 0..<8 {
-                                LatticeQuantizers.levels(xval + 4 &* k, inverseScale: id, into: trial + 4 &* k, count: 4, top: maxLevel &- 1)
-                                let pattern = table.pattern(trial + 4 &* k)
-                                if table.map[pattern] < 0 {
-                                    _ = table.bestNeighbour(of: pattern, xval + 4 &* k, waux + 4 &* k, scale: trialScale, levels: trial + 4 &* k)
-                                } else {
-                                    trialOnGrid |= UInt8(1) << UInt8(k)
-                                }
-                            }
-                            let (sumqx, sumq2) = LatticeQuantizers.sums(32, weights, xval, trial)
-                            if sumq2 > 0 && sumqx * sumqx > bestScore * sumq2 {
-                                scale = sumqx / sumq2
-                                bestScore = scale * sumqx
-                                for i in 0..<32 { best[i] = trial[i] }
-                                onGrid = trialOnGrid
-                            }
-                        }
-                        if onGrid != 0xFF && scale > 0 {
-                            // ggml re-snaps every group here (its on-grid test is commented out).
-                            let id = 1 / scale
-                            for k in 0..<8 {
-                                LatticeQuantizers.levels(xval + 4 &* k, inverseScale: id, into: trial, count: 4, top: maxLevel &- 1)
-                                let pattern = table.pattern(trial)
-                                var index = Int(table.map[pattern])
-                                if index < 0 {
-                                    index = table.bestNeighbour(of: pattern, xval + 4 &* k, waux + 4 &* k, scale: scale, levels: best + 4 &* k)
-                                }
-                                table.copyLevels(of: index, into: best + 4 &* k)
-                            }
-                            let (sumqx, sumq2) = LatticeQuantizers.sums(32, weights, xval, best)
-                            if sumq2 > 0 { scale = sumqx / sumq2 }
-                        }
+                        var scale = FourElementSearch.search(
+                            table: table, xval: xval, waux: waux, weights: weights, max: max, steps: -9...9,
+                            initiallyOnGrid: false, resnapAll: true, best: best, trial: trial)
                         if scale < 0 {
                             scale = -scale
                             for k in 0..<4 { signs[k] = ~signs[k] }
