@@ -39,8 +39,8 @@ let package = Package(
         .target(name: "Tokenizers", dependencies: ["GGUF"], swiftSettings: settings),
         .target(name: "Model", dependencies: ["GGUF", "Kernels", "Tokenizers"], swiftSettings: settings),
         .target(name: "IMatrix", dependencies: ["Model", "GGUF", "Kernels"], swiftSettings: settings),
-        .target(name: "Weighting", dependencies: ["Kernels"], swiftSettings: settings),
-        .target(name: "Quantization", dependencies: ["Weighting", "GGUF", "Kernels"], swiftSettings: settings),
+        .target(name: "Quantization", dependencies: ["GGUF", "Kernels"], swiftSettings: settings),
+        .target(name: "Weighting", dependencies: ["Quantization", "GGUF", "Kernels"], swiftSettings: settings),
         .target(
             name: "Harness",
             dependencies: ["GGUF", "Kernels", "Tokenizers", "Model", "IMatrix", "Weighting", "Quantization"],
@@ -51,17 +51,19 @@ let package = Package(
         .executableTarget(
             name: "imx",
             dependencies: [
-                "GGUF", "Kernels", "Tokenizers", "Harness",
+                "GGUF", "Kernels", "Tokenizers", "Harness", "Quantization", "Weighting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings
         ),
 
         // MARK: - Tests
-        .target(name: "TestSupport", dependencies: ["GGUF", "Kernels"], swiftSettings: settings),
+        .target(name: "TestSupport", dependencies: ["GGUF", "Kernels", "Quantization"], swiftSettings: settings),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "Kernels", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "GGUF", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "imxTests", dependencies: ["imx", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "GGUF", "Kernels", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "WeightingTests", dependencies: ["Weighting", "Quantization", "GGUF", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "imxTests", dependencies: ["imx", "GGUF", "TestSupport"], swiftSettings: settings),
     ]
 )

@@ -1,4 +1,15 @@
-// Weighting: importance-weighting formulas (llama.cpp's qw·sqrt(σ²+x²), qw, |x|, x², log-normal
-// regularised qw^(1-λ), custom expressions) and importance-weighted error scores.
+// Weighting: importance-weighting formulas and importance-weighted error scores.
 //
-// Filled by the quantizers/weighting issue; the target exists so the architecture is visible.
+// - `WeightFormula` (protocol) and `FormulaRegistry` (by name, parameters positional, named or
+//   JSON): `llama` (ggml's exact per-type rule), `qw`, `abs-x`, `x2`, `sigma2-plus-x2`,
+//   `sqrt-sigma2-plus-x2`, `uniform`, `lognormal(lambda)`, `floor(eps)`, and expressions
+//   (`ExpressionFormula`: parsed once into postfix code, evaluated per element on a fixed stack).
+// - `ImportanceMatrix`: GGUF imatrix (`in_sum2/counts`) and legacy `.dat` readers giving the
+//   per-matrix (per-expert) importance exactly as llama-quantize computes it.
+// - `QuantizationScoring` / `ErrorTotals`: quantize, dequantize, and measure RMSE, weighted RMSE
+//   with the raw importance, relative weighted error and max error.
+//
+// Dependency direction: Weighting → Quantization (one way). Quantization owns the ggml search
+// routines and the small `ElementWeighting` protocol they call for per-element weights; a formula
+// here produces an `ElementWeighting` for one matrix, and scoring needs the quantizers, so this
+// module sits above Quantization and Quantization knows nothing about formulas.

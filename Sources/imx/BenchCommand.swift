@@ -5,12 +5,13 @@ import Harness
 import Kernels
 import Tokenizers
 
-/// `imx bench dequant|tokenize …`: dequantization throughput per type, tokenization speed.
+/// `imx bench dequant|quant|tokenize`: dequantization and quantization throughput per type,
+/// tokenization speed.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks: throughput and peak memory.",
-        subcommands: [DequantBench.self, TokenizeBench.self]
+        subcommands: [DequantBench.self, QuantBench.self, TokenizeBench.self]
     )
 }
 

@@ -6,6 +6,7 @@ struct IMX: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "imx",
         abstract: "Importance matrices, MoE coverage and importance-weighted quantization experiments for GGUF models.",
-        subcommands: [InspectCommand.self, TokenizeCommand.self, BenchCommand.self]
+        subcommands: [InspectCommand.self, TokenizeCommand.self, QuantizeErrorCommand.self, QuantizeRawCommand.self,
+                      DequantizeRawCommand.self, BenchCommand.self]
     )
 }

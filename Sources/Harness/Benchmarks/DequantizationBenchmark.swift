@@ -1,4 +1,3 @@
-import Dispatch
 import GGUF
 import Kernels
 
@@ -30,7 +29,7 @@ public enum DequantizationBenchmark {
             var output = [Float](repeating: 0, count: count)
             let seconds = input.withUnsafeBytes { source in
                 output.withUnsafeMutableBufferPointer { destination in
-                    BenchmarkClock.bestTime(repetitions) {
+                    BenchmarkTiming.best(of: repetitions) {
                         try? Dequantizer.dequantize(type, from: source.baseAddress!, elementCount: count,
                                                     into: destination.baseAddress!, threads: threads)
                     }
@@ -51,7 +50,7 @@ public enum DequantizationBenchmark {
             var scratch = [Float](repeating: 0, count: largest)
             var failure: GGUFError?
             let seconds = scratch.withUnsafeMutableBufferPointer { buffer in
-                BenchmarkClock.bestTime(repetitions) {
+                BenchmarkTiming.best(of: repetitions) {
                     for tensor in tensors {
                         do throws(GGUFError) { try file.dequantizeRows(tensor, rows: 0..<tensor.rowCount, into: buffer, threads: threads) }
                         catch { failure = error }

@@ -34,7 +34,7 @@ public enum TokenizationBenchmark {
         }
         var tokenizer = Tokenizer(vocabulary: vocabulary)
         var count = 0
-        let seconds = BenchmarkClock.bestTime(repetitions) {
+        let seconds = BenchmarkTiming.best(of: repetitions) {
             count = tokenizer.encode(input, addSpecial: true).count
         }
         return Result(model: modelPath, tokenizer: vocabulary.model.rawValue + (vocabulary.model == .bytePair ? "/\(vocabulary.preTokenizer.rawValue)" : ""),

@@ -1,9 +1,9 @@
 import Dispatch
 
-/// Wall-clock timing for the benchmarks: one warm-up run, then the best of several.
-public enum BenchmarkClock {
-    /// Runs `body` once to warm up, then `repetitions` times; the fastest run in seconds.
-    public static func bestTime(_ repetitions: Int, _ body: () -> Void) -> Double {
+/// Wall-clock timing shared by the benchmarks.
+enum BenchmarkTiming {
+    /// The best wall time in seconds of `repetitions` runs of `body`, after one untimed warm-up run.
+    static func best(of repetitions: Int, _ body: () -> Void) -> Double {
         body()
         var best = Double.infinity
         for _ in 0..<max(1, repetitions) {
@@ -13,5 +13,4 @@ public enum BenchmarkClock {
         }
         return best
     }
-
 }

@@ -1,0 +1,109 @@
+import Foundation
+import GGUF
+
+/// An importance matrix as llama-quantize reads it: per weight tensor, the per-column mean of
+/// x² for each matrix (expert), from the GGUF imatrix format (`NAME.in_sum2` / `NAME.counts`)
+/// or the legacy `imatrix.dat` (values already averaged, scaled by `ncall`).
+public struct ImportanceMatrix: Sendable {
+    /// One weight tensor's statistics.
+    public struct Entry: Sendable {
+        public var name: String
+        /// GGUF: raw Σx², expert-major. Legacy: the stored `(mean · ncall)` values.
+        public var values: [Float]
+        /// GGUF: token count per matrix. Legacy: `[ncall]`.
+        public var counts: [Float]
+        /// Whether `values` are legacy (already averaged, divided by `ncall` on use).
+        public var isLegacy: Bool
+
+        public init(name: String, values: [Float], counts: [Float], isLegacy: Bool) {
+            self.name = name
+            self.values = values
+            self.counts = counts
+            self.isLegacy = isLegacy
+        }
+    }
+
+    /// What to do with a matrix (expert) whose token count is zero.
+    public enum ZeroCountPolicy: String, Sendable, CaseIterable {
+        /// Importance 1 for every column (llama-quantize's rule).
+        case ones
+        /// Leave the matrix out of the scores.
+        case skip
+    }
+
+    /// One matrix's importance: a value per column, plus the tokens behind it.
+    public struct Slice: Sendable {
+        public var values: [Float]
+        public var tokenCount: Float
+        /// True when the matrix saw no tokens and got importance 1.
+        public var isPlaceholder: Bool
+    }
+
+    public let path: String
+    public private(set) var entries: [String: Entry]
+
+    public init(path: String, entries: [String: Entry]) {
+        self.path = path
+        self.entries = entries
+    }
+
+    /// Reads a GGUF imatrix or a legacy `.dat` file (told apart by the GGUF magic).
+    public static func load(path: String) throws(GGUFError) -> ImportanceMatrix {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw GGUFError(file: path, field: "file", kind: .io, message: "cannot open for reading")
+        }
+        let magic = (try? handle.read(upToCount: 4)) ?? Data()
+        try? handle.close()
+        if magic == Data("GGUF".utf8) { return try loadGGUF(path: path) }
+        return try LegacyImportanceReader.read(path: path)
+    }
+
+    private static func loadGGUF(path: String) throws(GGUFError) -> ImportanceMatrix {
+        let file = try GGUFFile(path: path)
+        var entries: [String: Entry] = [:]
+        for tensor in file.tensors where tensor.name.hasSuffix(".in_sum2") {
+            let name = String(tensor.name.dropLast(".in_sum2".count))
+            guard let countsTensor = file.tensorIfPresent(named: name + ".counts") else {
+                throw GGUFError(file: path, field: name + ".counts", kind: .missingTensor,
+                                message: "\(tensor.name) has no matching counts tensor")
+            }
+            let values = try file.dequantize(tensor, threads: 1)
+            let counts = try file.dequantize(countsTensor, threads: 1)
+            guard !counts.isEmpty, values.count % counts.count == 0 else {
+                throw GGUFError(file: path, field: countsTensor.name, kind: .shapeMismatch,
+                                message: "\(counts.count) counts do not divide \(values.count) values")
+            }
+            entries[name] = Entry(name: name, values: values, counts: counts, isLegacy: false)
+        }
+        return ImportanceMatrix(path: path, entries: entries)
+    }
+
+    /// The importance of tensor `name` for each of its `matrices` matrices of `columns` columns,
+    /// as llama-quantize computes it (`in_sum2/count` in float32; legacy `stored/ncall`); nil
+    /// when the file has no entry. A zero-count matrix gets ones, or nil under `.skip`.
+    public func slices(for name: String, columns: Int, matrices: Int, zeroCount: ZeroCountPolicy) throws(GGUFError) -> [Slice?]? {
+        guard let entry = entries[name] else { return nil }
+        guard entry.values.count == columns * matrices else {
+            throw GGUFError(file: path, field: name, kind: .shapeMismatch,
+                            message: "\(entry.values.count) importance values, the model tensor needs \(columns) × \(matrices)")
+        }
+        let perCount = entry.values.count / entry.counts.count
+        var result: [Slice?] = []
+        for matrix in 0..<matrices {
+            let start = matrix * columns
+            let count = entry.counts[start / perCount]
+            var values = Array(entry.values[start..<(start + columns)])
+            if entry.isLegacy {
+                if count > 0 { for j in values.indices { values[j] = values[j] / count } }
+                result.append(Slice(values: values, tokenCount: 0, isPlaceholder: false))
+            } else if count == 0 {
+                result.append(zeroCount == .ones
+                    ? Slice(values: [Float](repeating: 1, count: columns), tokenCount: 0, isPlaceholder: true) : nil)
+            } else {
+                for j in values.indices { values[j] = values[j] / count }
+                result.append(Slice(values: values, tokenCount: count, isPlaceholder: false))
+            }
+        }
+        return result
+    }
+}

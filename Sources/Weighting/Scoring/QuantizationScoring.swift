@@ -1,0 +1,80 @@
+import GGUF
+import Kernels
+import Quantization
+
+/// Scores a weight formula on one matrix: quantize every row with the formula's weights,
+/// dequantize, and compare with the originals using the raw importance (weighting spec §5.1).
+public enum QuantizationScoring {
+    /// Failure of a scoring run (a bad request or a formula that needs an imatrix).
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        public let description: String
+    }
+
+    /// Quantizes `rowCount × rowLength` floats at `rows` to `type` with `formula`, dequantizes
+    /// them and returns the error sums. `importance` (one value per column, the raw imatrix
+    /// mean) feeds both the formula and the weighted metrics; without it the metrics use 1.
+    public static func score(
+        _ type: GGMLType, formula: any WeightFormula, rows: UnsafePointer<Float>, rowCount: Int, rowLength: Int,
+        importance: [Float]?, tokenCount: Float = 0, threads: Int = Parallel.processorCount
+    ) throws(Failure) -> ErrorTotals {
+        if importance == nil && formula.needsImportance {
+            throw Failure(description: "formula '\(formula)' needs an importance matrix")
+        }
+        var mean: Float = 1
+        if let importance, !importance.isEmpty {
+            var sum: Double = 0
+            for value in importance { sum += Double(value) }
+            mean = Float(sum / Double(importance.count))
+        }
+        let weighting = formula.weighting(context: FormulaContext(meanImportance: mean, tokenCount: tokenCount),
+                                          hasImportance: importance != nil)
+        var bytes = [UInt8](repeating: 0, count: RowQuantizer.byteCount(type, rowCount: rowCount, rowLength: rowLength))
+        var decoded = [Float](repeating: 0, count: rowCount * rowLength)
+        do {
+            try bytes.withUnsafeMutableBytes { output in
+                if let importance {
+                    try importance.withUnsafeBufferPointer { qw in
+                        try RowQuantizer.quantize(type, rows: rows, rowCount: rowCount, rowLength: rowLength, importance: qw,
+                                                  weighting: weighting, into: output.baseAddress!, threads: threads)
+                    }
+                } else {
+                    try RowQuantizer.quantize(type, rows: rows, rowCount: rowCount, rowLength: rowLength, importance: nil,
+                                              weighting: weighting, into: output.baseAddress!, threads: threads)
+                }
+            }
+        } catch {
+            throw Failure(description: "\(error)")
+        }
+        do {
+            try bytes.withUnsafeBytes { source in
+                try decoded.withUnsafeMutableBufferPointer { destination in
+                    try Dequantizer.dequantize(type, from: source.baseAddress!, elementCount: rowCount * rowLength,
+                                               into: destination.baseAddress!, threads: threads)
+                }
+            }
+        } catch {
+            throw Failure(description: "\(error)")
+        }
+        return rowTotals(rows, decoded, rowCount: rowCount, rowLength: rowLength, importance: importance, threads: threads)
+    }
+
+    private static func rowTotals(
+        _ rows: UnsafePointer<Float>, _ decoded: [Float], rowCount: Int, rowLength: Int, importance: [Float]?, threads: Int
+    ) -> ErrorTotals {
+        var perRow = [ErrorTotals](repeating: ErrorTotals(), count: rowCount)
+        decoded.withUnsafeBufferPointer { y in
+            perRow.withUnsafeMutableBufferPointer { totals in
+                let qw = importance?.withUnsafeBufferPointer { $0.baseAddress }
+                let base = totals.baseAddress!
+                Parallel.forEachRange(count: rowCount, threads: threads, grain: 16) { range in
+                    for r in range {
+                        base[r].addRow(rows + r * rowLength, y.baseAddress! + r * rowLength, count: rowLength, importance: qw)
+                    }
+                }
+            }
+        }
+        var total = ErrorTotals()
+        for row in perRow { total.add(row) }
+        return total
+    }
+}
