@@ -8,6 +8,9 @@ public struct Tokenizer {
     public let vocabulary: Vocabulary
     private var sentencePiece: SentencePieceEncoder?
     private var bytePair: BytePairEncoder?
+    /// Special-token matchers without and with control tokens, built on first use.
+    private var plainSplitter: SpecialTokenSplitter?
+    private var specialSplitter: SpecialTokenSplitter?
 
     /// A tokenizer for `vocabulary`.
     public init(vocabulary: Vocabulary) {
@@ -37,7 +40,7 @@ public struct Tokenizer {
         var output: [Int32] = []
         output.reserveCapacity(text.count / 3 + 2)
         if addSpecial && vocabulary.addBOS, let bos = vocabulary.special.beginOfSequence { output.append(bos) }
-        let fragments = SpecialTokenSplitter(vocabulary: vocabulary, parseSpecial: parseSpecial).split(text)
+        let fragments = specialTokenSplitter(parseSpecial: parseSpecial).split(text)
         switch vocabulary.model {
         case .sentencePiece:
             encodeSentencePiece(text, fragments, into: &output)
@@ -51,6 +54,15 @@ public struct Tokenizer {
         }
         if addSpecial && vocabulary.addEOS, let eos = vocabulary.special.endOfSequence { output.append(eos) }
         return output
+    }
+
+    private mutating func specialTokenSplitter(parseSpecial: Bool) -> SpecialTokenSplitter {
+        if parseSpecial {
+            if specialSplitter == nil { specialSplitter = SpecialTokenSplitter(vocabulary: vocabulary, parseSpecial: true) }
+            return specialSplitter!
+        }
+        if plainSplitter == nil { plainSplitter = SpecialTokenSplitter(vocabulary: vocabulary, parseSpecial: false) }
+        return plainSplitter!
     }
 
     /// SentencePiece: a space before text that starts the input or follows a special token

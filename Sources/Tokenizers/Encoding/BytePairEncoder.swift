@@ -10,6 +10,8 @@ struct BytePairEncoder {
     private var chain = SymbolChain()
     private var symbolIDs: [Int32] = []
     private var word: [UInt8] = []
+    /// The UTF-8 bytes of the word being encoded, before spelling.
+    private var raw: [UInt8] = []
     private var scalars: [UInt32] = []
     private var classes: [ScalarClass] = []
     /// Candidate merges keyed by merge rank.
@@ -23,23 +25,10 @@ struct BytePairEncoder {
 
     /// Appends the tokens of `text` to `output`.
     mutating func encode(_ text: UnsafeBufferPointer<UInt8>, into output: inout [Int32]) {
-        scalars.removeAll(keepingCapacity: true)
-        LenientUTF8.decode(text, into: &scalars)
-        let count = scalars.count
-        guard count > 0 else { return }
-        classes.removeAll(keepingCapacity: true)
-        classes.reserveCapacity(count)
-        for scalar in scalars { classes.append(ScalarClass.of(scalar)) }
-        let boundaries = scalars.withUnsafeBufferPointer { s in
-            classes.withUnsafeBufferPointer { c in
-                splitter.split(ScalarText(scalars: s.baseAddress!, classes: c.baseAddress!), count: count)
-            }
-        }
-        var utf8: [UInt8] = []
+        let boundaries = splitter.split(text, scalars: &scalars, classes: &classes)
         for index in 0..<(boundaries.count - 1) {
-            utf8.removeAll(keepingCapacity: true)
-            for k in boundaries[index]..<boundaries[index + 1] { LenientUTF8.encode(scalars[k], into: &utf8) }
-            encodeWord(utf8, into: &output)
+            PreTokenizerSplitter.word(index, boundaries: boundaries, scalars: scalars, into: &raw)
+            encodeWord(raw, into: &output)
         }
     }
 
@@ -66,10 +55,8 @@ struct BytePairEncoder {
             queue.removeAll()
             for right in 1..<max(chain.count, 1) { addBigram(left: right - 1, right: right) }
             while let bigram = queue.pop() {
-                let left = Int(bigram.left), right = Int(bigram.right)
-                let leftLength = chain.length[left], rightLength = chain.length[right]
-                if leftLength == 0 || rightLength == 0 || leftLength + rightLength != bigram.size { continue }
-                chain.merge(left, right)
+                guard chain.mergeIfCurrent(bigram) else { continue }
+                let left = Int(bigram.left)
                 symbolIDs[left] = vocabulary.tokens.id(base + Int(chain.start[left]), count: Int(chain.length[left]))
                 addBigram(left: Int(chain.previous[left]), right: left)
                 addBigram(left: left, right: Int(chain.next[left]))

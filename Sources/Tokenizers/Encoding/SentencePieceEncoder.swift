@@ -25,10 +25,8 @@ struct SentencePieceEncoder {
         for right in 1..<max(chain.count, 1) { addBigram(base, left: right - 1, right: right) }
 
         while let bigram = queue.pop() {
-            let left = Int(bigram.left), right = Int(bigram.right)
-            let leftLength = chain.length[left], rightLength = chain.length[right]
-            if leftLength == 0 || rightLength == 0 || leftLength + rightLength != bigram.size { continue }
-            chain.merge(left, right)
+            guard chain.mergeIfCurrent(bigram) else { continue }
+            let left = Int(bigram.left)
             addBigram(base, left: Int(chain.previous[left]), right: left)
             addBigram(base, left: left, right: Int(chain.next[left]))
         }

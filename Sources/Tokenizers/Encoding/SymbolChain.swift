@@ -30,6 +30,16 @@ struct SymbolChain {
         if !next.isEmpty { next[next.count - 1] = -1 }
     }
 
+    /// Merges the candidate's two symbols when it is still current (neither symbol has been
+    /// merged away or grown since it was queued); returns whether it merged.
+    mutating func mergeIfCurrent<Key>(_ bigram: Bigram<Key>) -> Bool {
+        let left = Int(bigram.left), right = Int(bigram.right)
+        let leftLength = length[left], rightLength = length[right]
+        if leftLength == 0 || rightLength == 0 || leftLength + rightLength != bigram.size { return false }
+        merge(left, right)
+        return true
+    }
+
     /// Merges symbol `right` into its left neighbour `left`.
     mutating func merge(_ left: Int, _ right: Int) {
         length[left] += length[right]

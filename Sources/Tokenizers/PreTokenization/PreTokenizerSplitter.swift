@@ -39,22 +39,41 @@ struct PreTokenizerSplitter {
     }
 }
 
+extension PreTokenizerSplitter {
+    /// Decodes `text` as llama.cpp does (each bad byte as U+FFFD) into `scalars`, classifies
+    /// them into `classes` (both reusable buffers, replaced), and returns the word boundaries.
+    func split(_ text: UnsafeBufferPointer<UInt8>, scalars: inout [UInt32], classes: inout [ScalarClass]) -> [Int] {
+        scalars.removeAll(keepingCapacity: true)
+        LenientUTF8.decode(text, into: &scalars)
+        classes.removeAll(keepingCapacity: true)
+        classes.reserveCapacity(scalars.count)
+        for scalar in scalars { classes.append(ScalarClass.of(scalar)) }
+        guard !scalars.isEmpty else { return [0] }
+        return scalars.withUnsafeBufferPointer { s in
+            classes.withUnsafeBufferPointer { c in
+                split(ScalarText(scalars: s.baseAddress!, classes: c.baseAddress!), count: s.count)
+            }
+        }
+    }
+
+    /// Replaces `bytes` with the UTF-8 encoding of word `index` of a split.
+    static func word(_ index: Int, boundaries: [Int], scalars: [UInt32], into bytes: inout [UInt8]) {
+        bytes.removeAll(keepingCapacity: true)
+        for k in boundaries[index]..<boundaries[index + 1] { LenientUTF8.encode(scalars[k], into: &bytes) }
+    }
+}
+
 extension PreTokenizer {
     /// The words `text` is split into before merging (UTF-8 bytes; malformed input read as
     /// llama.cpp reads it, each bad byte as U+FFFD).
     public func words(in text: [UInt8]) -> [[UInt8]] {
-        var scalars: [UInt32] = []
-        text.withUnsafeBufferPointer { _ = LenientUTF8.decode($0, into: &scalars) }
-        if scalars.isEmpty { return [] }
-        let classes = scalars.map(ScalarClass.of)
-        let boundaries = scalars.withUnsafeBufferPointer { s in
-            classes.withUnsafeBufferPointer { c in
-                PreTokenizerSplitter(self).split(ScalarText(scalars: s.baseAddress!, classes: c.baseAddress!), count: scalars.count)
-            }
+        var scalars: [UInt32] = [], classes: [ScalarClass] = []
+        let boundaries = text.withUnsafeBufferPointer {
+            PreTokenizerSplitter(self).split($0, scalars: &scalars, classes: &classes)
         }
-        return (0..<max(boundaries.count - 1, 0)).map { index in
+        return (0..<(boundaries.count - 1)).map { index in
             var bytes: [UInt8] = []
-            for k in boundaries[index]..<boundaries[index + 1] { LenientUTF8.encode(scalars[k], into: &bytes) }
+            PreTokenizerSplitter.word(index, boundaries: boundaries, scalars: scalars, into: &bytes)
             return bytes
         }
     }
