@@ -3,13 +3,18 @@ import Kernels
 /// Scaled dot-product attention, causal within each sequence, with grouped-query heads and an
 /// optional sliding window.
 ///
-/// For each sequence and query head: `S = scale · Q·Kᵀ` (sgemm), row `i` keeps keys
-/// `j ∈ [i − window + 1, i]` (all `j ≤ i` without a window) and is softmaxed over them, the
-/// rest become 0; then `O = S·V` (sgemm) is written into the head's columns of the output.
-/// Query head `h` reads key/value head `h / (heads / kvHeads)`.
+/// For each sequence, query head and block of ``queryBlock`` query rows `[r0, r1)`, only the
+/// keys the block can see are multiplied: `[k0, r1)` with `k0 = 0`, or `r0 − window + 1` for a
+/// sliding window. `S = scale · Q·Kᵀ` (sgemm); row `i` keeps keys `j ∈ [i − window + 1, i]`
+/// (all `j ≤ i` without a window), is softmaxed over them and the rest become 0; then
+/// `O = S·V` (sgemm) is written into the head's columns of the output. Query head `h` reads
+/// key/value head `h / (heads / kvHeads)`.
 struct CausalAttention {
     let spec: TransformerSpec
     let threads: Int
+    /// Query rows per block: small enough to skip most of the masked upper triangle, large
+    /// enough to keep sgemm efficient.
+    static let queryBlock = 128
 
     func run(query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
              sequences: Int, length: Int, window: Int?, scores: UnsafeMutablePointer<Float>,
@@ -26,24 +31,37 @@ struct CausalAttention {
                 let q = query + firstRow * queryStride + head * headWidth
                 let k = key + firstRow * keyStride + kvHead * headWidth
                 let v = value + firstRow * valueStride + kvHead * valueWidth
-                BLAS.sgemm(.none, .transpose, m: length, n: length, k: headWidth, alpha: spec.attentionScale,
-                           a: q, lda: queryStride, b: k, ldb: keyStride, c: scores, ldc: length)
-                maskAndSoftmax(scores, length: length, window: window)
-                BLAS.sgemm(.none, .none, m: length, n: valueWidth, k: length,
-                           a: scores, lda: length, b: v, ldb: valueStride,
-                           c: output + firstRow * outputStride + head * valueWidth, ldc: outputStride)
+                let o = output + firstRow * outputStride + head * valueWidth
+                for blockStart in stride(from: 0, to: length, by: Self.queryBlock) {
+                    let blockEnd = min(length, blockStart + Self.queryBlock)
+                    let firstKey = window.map { max(0, blockStart - $0 + 1) } ?? 0
+                    let keys = blockEnd - firstKey
+                    BLAS.sgemm(.none, .transpose, m: blockEnd - blockStart, n: keys, k: headWidth,
+                               alpha: spec.attentionScale,
+                               a: q + blockStart * queryStride, lda: queryStride,
+                               b: k + firstKey * keyStride, ldb: keyStride, c: scores, ldc: keys)
+                    maskAndSoftmax(scores, rows: blockStart..<blockEnd, firstKey: firstKey, window: window)
+                    BLAS.sgemm(.none, .none, m: blockEnd - blockStart, n: valueWidth, k: keys,
+                               a: scores, lda: keys, b: v + firstKey * valueStride, ldb: valueStride,
+                               c: o + blockStart * outputStride, ldc: outputStride)
+                }
             }
         }
     }
 
-    private func maskAndSoftmax(_ scores: UnsafeMutablePointer<Float>, length: Int, window: Int?) {
-        Parallel.forEachRange(count: length, threads: threads, grain: 32) { range in
-            for row in range {
-                let line = scores + row * length
-                let first = window.map { max(0, row - $0 + 1) } ?? 0
-                if first > 0 { line.update(repeating: 0, count: first) }
-                VectorMath.softmax(line + first, count: row - first + 1)
-                if row + 1 < length { (line + row + 1).update(repeating: 0, count: length - row - 1) }
+    /// Softmax of each score row over the keys its query may see; the others become 0. Row
+    /// `i` of the block holds keys `firstKey ..< rows.upperBound`.
+    private func maskAndSoftmax(_ scores: UnsafeMutablePointer<Float>, rows: Range<Int>, firstKey: Int, window: Int?) {
+        let keys = rows.upperBound - firstKey
+        Parallel.forEachRange(count: rows.count, threads: threads, grain: 16) { range in
+            for offset in range {
+                let position = rows.lowerBound + offset
+                let line = scores + offset * keys
+                let visibleFrom = (window.map { max(0, position - $0 + 1) } ?? 0) - firstKey
+                let visibleTo = position - firstKey // inclusive
+                if visibleFrom > 0 { line.update(repeating: 0, count: visibleFrom) }
+                VectorMath.softmax(line + visibleFrom, count: visibleTo - visibleFrom + 1)
+                if visibleTo + 1 < keys { (line + visibleTo + 1).update(repeating: 0, count: keys - visibleTo - 1) }
             }
         }
     }

@@ -224,7 +224,8 @@ public final class TransformerModel {
         let length = batch.sequenceLength
         CausalAttention(spec: spec, threads: options.threads).run(
             query: query, key: key, value: value, sequences: rows / length, length: length,
-            window: spec.layers[layer].slidingWindow, scores: space.scores.reserve(length * length), output: attention)
+            window: spec.layers[layer].slidingWindow,
+            scores: space.scores.reserve(CausalAttention.queryBlock * length), output: attention)
         return attention
     }
 
