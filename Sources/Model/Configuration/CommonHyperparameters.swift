@@ -25,6 +25,7 @@ public struct CommonHyperparameters: Sendable, Equatable {
 
     /// RoPE context scaling from `rope.scaling.*` (or the older `rope.scale_linear`).
     public struct RopeScaling: Sendable, Equatable {
+        /// `rope.scaling.type`: none, linear (positions divided by the factor) or YaRN.
         public enum Kind: String, Sendable { case none, linear, yarn }
         public var kind: Kind
         /// 1/factor (1 when unscaled), ggml's `freq_scale`.

@@ -110,13 +110,14 @@ public final class TransformerModel {
 
         let selected = selectedRows(batch, logits: logits)
         var rows = tokenCount
+        var compacted = false // whether `hidden` holds only the selected rows, in request order
         for (layer, block) in blocks.enumerated() {
             let normed = space.normed.reserve(rows * width)
             operations.rmsNorm(hidden, weight: block.attentionNorm, rows: rows, width: width,
                                epsilon: spec.normEpsilon, into: normed)
             var attention = try attend(normed, rows: rows, batch: batch, layer: layer, block: block,
                                        project: project, operations: operations)
-            if layer == blocks.count - 1, observer == nil, let selected, selected.count < rows {
+            if layer == blocks.count - 1, observer == nil, let selected {
                 // Only the rows whose logits are wanted need the rest of the last block.
                 let compactAttention = space.compactAttention.reserve(selected.count * spec.attentionOutputWidth)
                 let compactHidden = space.compactHidden.reserve(selected.count * width)
@@ -129,6 +130,7 @@ public final class TransformerModel {
                 attention = compactAttention
                 hidden = compactHidden
                 rows = selected.count
+                compacted = true
             }
             let projected = space.projected.reserve(rows * width)
             try project(block.attentionOutput, input: attention, rows: rows, into: projected)
@@ -148,7 +150,7 @@ public final class TransformerModel {
 
         guard let logits, let selected else { return }
         let final = space.normed.reserve(selected.count * width)
-        if rows == selected.count {
+        if compacted {
             operations.rmsNorm(hidden, weight: outputNorm, rows: rows, width: width, epsilon: spec.normEpsilon, into: final)
         } else {
             selected.withUnsafeBufferPointer { indices in
