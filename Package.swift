@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "imx",
             dependencies: [
-                "GGUF", "Kernels", "Tokenizers", "Harness", "Quantization", "Weighting",
+                "GGUF", "Kernels", "Tokenizers", "Model", "Harness", "Quantization", "Weighting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings

@@ -67,6 +67,13 @@ public final class GGUFFile: @unchecked Sendable {
         return UnsafeRawBufferPointer(rebasing: mapping.bytes[start..<(start + tensor.byteCount)])
     }
 
+    /// Releases the resident pages holding `tensor`'s data (for example after the tensor was
+    /// converted and cached elsewhere); later reads fault them back in from the file.
+    public func releasePages(of tensor: GGUFTensorInfo) {
+        let start = dataOffset + tensor.offset
+        mapping.releasePages(start..<(start + tensor.byteCount))
+    }
+
     /// The raw bytes of every string of the string array under `key`, without UTF-8 repair
     /// (tokenizer vocabularies may hold byte sequences that are not valid UTF-8 on their own).
     public func rawStrings(_ key: String) throws(GGUFError) -> [[UInt8]] {

@@ -1,4 +1,13 @@
-// Model: architectures bound to GGUF weights, the CPU forward pass (OpenBLAS sgemm), and the
-// observer hook that reports every weight matrix's input rows to the imatrix accumulator.
+// Model: GGUF language models on the CPU.
 //
-// Filled by the forward-pass issue; the target exists so the architecture is visible.
+// Reading order:
+//   Configuration/  — TransformerSpec, the one description the forward pass executes, and the
+//                     metadata keys every family shares (CommonHyperparameters).
+//   Architectures/  — one file per family (llama incl. Mixtral MoE, qwen2, qwen3, qwen3moe,
+//                     gemma3): its configuration struct read from metadata and the spec it yields.
+//   Weights/        — tensors bound by name with shape checks, and the f32 weight store
+//                     (cached within a memory budget, otherwise dequantized just before use).
+//   Forward/        — TransformerModel.evaluate: embeddings, attention, feed-forward or experts,
+//                     output projection in blocks; every weight product is BLAS.sgemm.
+//   Observation/    — ActivationObserver, the hook the imatrix accumulator hangs on.
+//   Evaluation/     — llama-perplexity's chunking and scoring.

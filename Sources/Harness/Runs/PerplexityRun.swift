@@ -1,0 +1,98 @@
+import Foundation
+import GGUF
+import Kernels
+import Model
+import Tokenizers
+
+/// `imx perplexity` as a library call: load the model and its tokenizer, tokenize the text as
+/// llama-perplexity does (BOS as the vocabulary says, no special-token parsing, one trailing
+/// newline dropped), evaluate the chunks and collect the figures.
+public struct PerplexityRun {
+    /// What to run.
+    public struct Settings: Sendable {
+        public var modelPath: String
+        public var textPath: String
+        /// Tokens per chunk (`-c`).
+        public var contextLength = 512
+        /// At most this many chunks; nil = all.
+        public var chunks: Int?
+        /// Tokens per forward batch (llama.cpp's `-b`); chunks per batch = max(1, batch / context).
+        public var batchTokens = 2048
+        public var threads = Parallel.processorCount
+        public var weightCacheBytes = ModelOptions.defaultWeightCacheBytes
+
+        public init(modelPath: String, textPath: String) {
+            self.modelPath = modelPath
+            self.textPath = textPath
+        }
+    }
+
+    /// The figures of a finished run (JSON field names in snake_case via the encoder).
+    public struct Result: Encodable, Sendable {
+        public var model: String
+        public var text: String
+        public var contextLength: Int
+        public var chunks: Int
+        public var textTokens: Int
+        public var tokensEvaluated: Int
+        public var predictionsScored: Int
+        /// Running perplexity after each chunk: llama.cpp's `[1]…,[2]…` values.
+        public var runningPerplexity: [Double]
+        /// Each chunk's own perplexity.
+        public var chunkPerplexity: [Double]
+        public var perplexity: Double
+        public var perplexityError: Double?
+        public var seconds: Double
+        public var tokensPerSecond: Double
+        public var loadSeconds: Double
+        public var peakResidentBytes: Int?
+        public var cachedWeightBytes: Int
+        public var threads: Int
+    }
+
+    public let settings: Settings
+
+    public init(settings: Settings) { self.settings = settings }
+
+    /// Runs the evaluation. `onStart` gets the plan once tokenized; `onChunk` is called after
+    /// every chunk with its report and the elapsed evaluation time.
+    public func run(onStart: (PerplexityPlan) -> Void = { _ in },
+                    onChunk: (PerplexityEvaluator.ChunkReport, Double) -> Void = { _, _ in }) throws -> Result {
+        let loadStart = Date()
+        let file = try GGUFFile(path: settings.modelPath)
+        let model = try TransformerModel(file: file, options: ModelOptions(threads: settings.threads,
+                                                                           weightCacheBytes: settings.weightCacheBytes))
+        if settings.contextLength > model.spec.contextLength {
+            throw EvaluationError(source: settings.modelPath, field: "context",
+                                  message: "-c \(settings.contextLength) exceeds the model's context length \(model.spec.contextLength)")
+        }
+        let vocabulary = try Vocabulary(file: file)
+        let input = try TextInput.read(path: settings.textPath)
+        var tokenizer = Tokenizer(vocabulary: vocabulary)
+        let tokens = tokenizer.encode(input.bytes, addSpecial: true, parseSpecial: false)
+        let plan = try PerplexityPlan(tokens: tokens, contextLength: settings.contextLength, requestedChunks: settings.chunks,
+                                      beginOfSequence: vocabulary.addBOS ? vocabulary.special.beginOfSequence : nil,
+                                      source: settings.textPath)
+        let loadSeconds = Date().timeIntervalSince(loadStart)
+        onStart(plan)
+
+        let evaluator = PerplexityEvaluator(model: model, plan: plan,
+                                            chunksPerBatch: max(1, settings.batchTokens / settings.contextLength))
+        var running: [Double] = [], own: [Double] = []
+        let start = Date()
+        let total = try evaluator.run { report in
+            running.append(report.runningPerplexity)
+            own.append(report.chunkPerplexity)
+            onChunk(report, Date().timeIntervalSince(start))
+        }
+        let seconds = Date().timeIntervalSince(start)
+        let evaluated = plan.chunkCount * plan.contextLength
+        return Result(
+            model: settings.modelPath, text: settings.textPath, contextLength: plan.contextLength, chunks: plan.chunkCount,
+            textTokens: tokens.count, tokensEvaluated: evaluated, predictionsScored: total.count,
+            runningPerplexity: running, chunkPerplexity: own, perplexity: total.perplexity,
+            perplexityError: total.uncertainty, seconds: seconds, tokensPerSecond: Double(evaluated) / seconds,
+            loadSeconds: loadSeconds, peakResidentBytes: ProcessMemory.peakResidentBytes(),
+            cachedWeightBytes: model.cachedWeightBytes, threads: settings.threads)
+    }
+}

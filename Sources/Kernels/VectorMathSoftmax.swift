@@ -1,0 +1,93 @@
+/// Softmax and the two passes of a streaming log-sum-exp (maximum, then Σ e^(x - max)).
+extension VectorMath {
+    /// The largest of the `count` values at `x`.
+    ///
+    /// Returns `-infinity` when `count` is 0, and NaN when any value is NaN.
+    public static func maximum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        let whole = count & ~(lanes &- 1)
+        var best = SIMD8<Float>(repeating: -.infinity)
+        var sawNaN = SIMDMask<SIMD8<Int32>>(repeating: false)
+        var i = 0
+        while i < whole {
+            let v = load8(x, i)
+            best.replace(with: v, where: v .> best)
+            sawNaN .|= v .!= v
+            i &+= lanes  // i < whole ≤ count: cannot overflow
+        }
+        var result = best.max()
+        while i < count {
+            let v = x[i]
+            if v > result { result = v }
+            if v.isNaN { return .nan }
+            i &+= 1
+        }
+        return any(sawNaN) ? .nan : result
+    }
+
+    /// Σ e^(x[i] - m) over the `count` values at `x`, for log-sum-exp: pass the row's
+    /// ``maximum(_:count:)`` as `m` so every term is at most 1 and the sum at least 1.
+    ///
+    /// The exponentials are summed in Float SIMD lanes over blocks of 1024 elements, and each
+    /// block's lanes are added into a `Double`, so the relative error stays near Float rounding
+    /// (≈ 1e-7) even for a 262,144-entry vocabulary. Entries of -infinity contribute 0; a NaN
+    /// entry (or m) makes the sum NaN; terms with x - m above ≈ 88.7 make it +inf.
+    public static func sumOfExponentials(_ x: UnsafePointer<Float>, count: Int, subtracting m: Float) -> Double {
+        var total = 0.0
+        let whole = count & ~(lanes &- 1)
+        var i = 0
+        while i < whole {
+            // One block: at most `sumBlock` elements, two independent accumulators.
+            let blockEnd = Swift.min(whole, i &+ sumBlock)
+            var sum0 = SIMD8<Float>()
+            var sum1 = SIMD8<Float>()
+            while i &+ 2 &* lanes <= blockEnd {
+                sum0 += exponential(load8(x, i) - m)
+                sum1 += exponential(load8(x, i &+ lanes) - m)
+                i &+= 2 &* lanes  // ≤ blockEnd ≤ count: cannot overflow
+            }
+            if i < blockEnd {
+                sum0 += exponential(load8(x, i) - m)
+                i &+= lanes
+            }
+            total += widenedSum(sum0 + sum1)
+        }
+        if i < count {
+            let rest = count &- i
+            let e = exponential(loadPartial(x, i, count: rest, fill: 0) - m)
+            for lane in 0..<rest { total += Double(e[lane]) }
+        }
+        return total
+    }
+
+    /// Replaces the `count` values of `row` with their softmax, e^(x - max) / Σ e^(x - max).
+    ///
+    /// Entries of -infinity (masked positions) become exactly 0. The sum is accumulated like
+    /// ``sumOfExponentials(_:count:subtracting:)``, and the row is then multiplied by the Float
+    /// reciprocal of the sum, as ggml's `soft_max` does. A row with no finite maximum (all
+    /// -infinity, any +infinity or any NaN) has no softmax and comes out NaN.
+    public static func softmax(_ row: UnsafeMutablePointer<Float>, count: Int) {
+        guard count > 0 else { return }
+        let m = maximum(row, count: count)
+        var total = 0.0
+        let whole = count & ~(lanes &- 1)
+        var i = 0
+        while i < whole {
+            let blockEnd = Swift.min(whole, i &+ sumBlock)
+            var sum = SIMD8<Float>()
+            while i < blockEnd {
+                let e = exponential(load8(row, i) - m)
+                store8(e, row, i)
+                sum += e
+                i &+= lanes  // i < blockEnd ≤ count: cannot overflow
+            }
+            total += widenedSum(sum)
+        }
+        if i < count {
+            let rest = count &- i
+            let e = exponential(loadPartial(row, i, count: rest, fill: 0) - m)
+            storePartial(e, row, i, count: rest)
+            for lane in 0..<rest { total += Double(e[lane]) }
+        }
+        scale(row, count: count, by: Float(1 / total))
+    }
+}

@@ -1,0 +1,26 @@
+import GGUF
+
+/// A `qwen3` model: the Llama block without biases, with a per-head RMS norm on q and k
+/// (`attn_q_norm`, `attn_k_norm`, applied before RoPE), NeoX rotary layout, and a head width
+/// (`attention.key_length`) that need not equal n_embd / n_head.
+public struct Qwen3Configuration: Sendable, Equatable {
+    public var common: CommonHyperparameters
+    public var feedForwardLength: Int
+
+    public init(metadata: GGUFMetadata) throws(GGUFError) {
+        common = try CommonHyperparameters(metadata: metadata)
+        feedForwardLength = try metadata.int(.feedForwardLength)
+    }
+
+    public func spec(vocabularySize: Int) -> TransformerSpec {
+        TransformerSpec(
+            family: .qwen3, embeddingLength: common.embeddingLength, blockCount: common.blockCount,
+            contextLength: common.contextLength, vocabularySize: vocabularySize,
+            headCount: common.headCount, headCountKV: common.headCountKV,
+            keyLength: common.keyLength, valueLength: common.valueLength, normEpsilon: common.rmsEpsilon,
+            embeddingScale: 1, attentionScale: 1 / Float(common.keyLength).squareRoot(),
+            rope: common.rotary(layout: .neox), layers: common.uniformLayers,
+            attentionBiases: false, queryKeyNorms: true, postNorms: false,
+            feedForward: .dense(length: feedForwardLength, activation: .silu))
+    }
+}

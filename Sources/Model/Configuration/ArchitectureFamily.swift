@@ -1,0 +1,26 @@
+import GGUF
+
+/// The model families the forward pass implements, by their `general.architecture` name.
+///
+/// `llama` covers dense Llama-style models and Mixtral-style mixtures of experts
+/// (`llama.expert_count > 0`).
+public enum ArchitectureFamily: String, CaseIterable, Sendable {
+    case llama
+    case qwen2
+    case qwen3
+    case qwen3moe
+    case gemma3
+
+    /// The family of `metadata`'s `general.architecture`.
+    /// - Throws: `.missingKey` when the key is absent, `.invalidValue` for an unsupported
+    ///   architecture; the message lists the supported ones.
+    public init(metadata: GGUFMetadata) throws(GGUFError) {
+        let name = try metadata.architecture()
+        guard let family = ArchitectureFamily(rawValue: name) else {
+            let supported = ArchitectureFamily.allCases.map(\.rawValue).joined(separator: ", ")
+            throw GGUFError(file: metadata.source, field: "general.architecture", kind: .invalidValue,
+                            message: "unsupported architecture '\(name)' (supported: \(supported))")
+        }
+        self = family
+    }
+}

@@ -1,0 +1,64 @@
+import GGUF
+import Kernels
+
+/// Runs llama-perplexity's method on a ``TransformerModel``: chunks from a ``PerplexityPlan``,
+/// several chunks per forward batch, logits only for the scored positions (streamed in
+/// vocabulary blocks), running perplexity after every chunk.
+public struct PerplexityEvaluator {
+    /// Progress after a chunk.
+    public struct ChunkReport: Sendable, Equatable {
+        /// 1-based chunk number.
+        public var chunk: Int
+        /// Running perplexity over chunks 1…chunk (what llama.cpp prints as `[chunk]value`).
+        public var runningPerplexity: Double
+        /// This chunk's own perplexity.
+        public var chunkPerplexity: Double
+        /// Tokens evaluated so far (chunks × context).
+        public var tokensEvaluated: Int
+    }
+
+    public let model: TransformerModel
+    public let plan: PerplexityPlan
+    /// Chunks per forward batch (llama.cpp: n_batch / n_ctx, i.e. 4 for -c 512).
+    public let chunksPerBatch: Int
+    /// Vocabulary entries per logits block.
+    public var vocabularyBlockWidth = 8192
+
+    public init(model: TransformerModel, plan: PerplexityPlan, chunksPerBatch: Int) {
+        self.model = model
+        self.plan = plan
+        self.chunksPerBatch = max(1, chunksPerBatch)
+    }
+
+    /// Evaluates every chunk of the plan and returns the accumulated result; `progress` is
+    /// called after each chunk. `observer` sees every weight product (the imatrix hook).
+    public func run(observer: (any ActivationObserver)? = nil,
+                    progress: (ChunkReport) -> Void = { _ in }) throws(GGUFError) -> PerplexityAccumulator {
+        var total = PerplexityAccumulator()
+        let positions = Array(plan.scoredPositions)
+        for firstChunk in stride(from: 0, to: plan.chunkCount, by: chunksPerBatch) {
+            let chunks = firstChunk..<min(plan.chunkCount, firstChunk + chunksPerBatch)
+            var tokens: [Int32] = []
+            var targets: [Int32] = []
+            for chunk in chunks {
+                tokens += plan.input(ofChunk: chunk)
+                targets += positions.map { plan.target(ofChunk: chunk, position: $0) }
+            }
+            let scorer = NextTokenScorer(targets: targets, threads: model.options.threads)
+            let request = LogitsRequest(positions: positions, layout: .vocabularyBlocks(width: vocabularyBlockWidth),
+                                        consume: scorer.consume)
+            try model.evaluate(TokenBatch(tokens: tokens, sequenceLength: plan.contextLength),
+                               observer: observer, logits: request)
+            let logProbabilities = scorer.logProbabilities()
+            for (offset, chunk) in chunks.enumerated() {
+                let slice = logProbabilities[(offset * positions.count)..<((offset + 1) * positions.count)]
+                var own = PerplexityAccumulator()
+                own.add(logProbabilities: slice)
+                total.add(logProbabilities: slice)
+                progress(ChunkReport(chunk: chunk + 1, runningPerplexity: total.perplexity,
+                                     chunkPerplexity: own.perplexity, tokensEvaluated: (chunk + 1) * plan.contextLength))
+            }
+        }
+        return total
+    }
+}

@@ -1,0 +1,294 @@
+import GGUF
+import Kernels
+import Synchronization
+
+/// A GGUF language model ready to evaluate on the CPU: its ``TransformerSpec`` read from the
+/// metadata, every tensor bound by name with its shape checked, and the forward pass.
+///
+///     let model = try TransformerModel(file: GGUFFile(path: "gemma-3-270m-q4_k_m.gguf"))
+///     try model.evaluate(TokenBatch(tokens: ids, sequenceLength: 512), logits: request)
+///
+/// Every weight product is `BLAS.sgemm` on float32 (see ``ModelOptions/weightCacheBytes`` for
+/// where the float32 weights come from); the file stays memory-mapped. Evaluation uses shared
+/// working buffers, so one model evaluates one batch at a time.
+public final class TransformerModel {
+    /// The file the weights live in.
+    public let file: GGUFFile
+    /// The description the forward pass executes.
+    public let spec: TransformerSpec
+    /// The options the model was loaded with.
+    public let options: ModelOptions
+    /// Whether the logits use `token_embd.weight` because the file has no `output.weight`.
+    public let hasTiedOutput: Bool
+
+    let tokenEmbedding: LinearWeight
+    let outputNorm: [Float]
+    let output: LinearWeight
+    let blocks: [BlockWeights]
+    let store: WeightStore
+    private let workspace = Workspace()
+    private var rotaryTables: [RotaryKey: RotaryTable] = [:]
+
+    /// Opens and binds the model at `path`.
+    public convenience init(path: String, options: ModelOptions = ModelOptions()) throws(GGUFError) {
+        try self.init(file: GGUFFile(path: path), options: options)
+    }
+
+    /// Binds `file`'s tensors and caches float32 weights within the budget.
+    /// - Throws: ``GGUFError`` naming the key or tensor: unsupported architecture (listing the
+    ///   supported ones), a missing key or tensor, a tensor of the wrong shape.
+    public init(file: GGUFFile, options: ModelOptions = ModelOptions()) throws(GGUFError) {
+        self.file = file
+        self.options = options
+        let metadata = file.metadata
+        let family = try ArchitectureFamily(metadata: metadata)
+        let embeddingTensor = try file.tensor(named: "token_embd.weight")
+        let vocabularySize = embeddingTensor.shape.count >= 2 ? embeddingTensor.shape[1] : 0
+        var spec: TransformerSpec
+        switch family {
+        case .llama:
+            let configuration = try LlamaConfiguration(metadata: metadata)
+            let factors = try WeightBinder(file: file).optionalVector(
+                "rope_freqs.weight", length: configuration.common.ropeDimensions / 2)
+            spec = configuration.spec(vocabularySize: vocabularySize, frequencyFactors: factors)
+        case .qwen2: spec = try Qwen2Configuration(metadata: metadata).spec(vocabularySize: vocabularySize)
+        case .qwen3: spec = try Qwen3Configuration(metadata: metadata).spec(vocabularySize: vocabularySize)
+        case .qwen3moe: spec = try Qwen3MoEConfiguration(metadata: metadata).spec(vocabularySize: vocabularySize)
+        case .gemma3: spec = try Gemma3Configuration(metadata: metadata).spec(vocabularySize: vocabularySize)
+        }
+        self.spec = spec
+        let binder = WeightBinder(file: file)
+        tokenEmbedding = try binder.matrix("token_embd.weight", inFeatures: spec.embeddingLength,
+                                           outFeatures: vocabularySize)
+        outputNorm = try binder.vector("output_norm.weight", length: spec.embeddingLength)
+        if binder.contains("output.weight") {
+            output = try binder.matrix("output.weight", inFeatures: spec.embeddingLength, outFeatures: vocabularySize)
+            hasTiedOutput = false
+        } else {
+            output = tokenEmbedding
+            hasTiedOutput = true
+        }
+        var blocks: [BlockWeights] = []
+        for layer in 0..<spec.blockCount {
+            blocks.append(try BlockWeights(layer: layer, spec: spec, binder: binder))
+        }
+        self.blocks = blocks
+        store = WeightStore(file: file, threads: options.threads)
+        try store.cache(blocks.flatMap(\.matrices) + [output], budgetBytes: options.weightCacheBytes)
+        BLAS.setThreadCount(options.threads)
+    }
+
+    /// Bytes of float32 weights held in memory by the cache.
+    public var cachedWeightBytes: Int { store.cachedBytes }
+
+    /// The name the observer reports for the output matrix.
+    public var outputTensorName: String { output.name }
+
+    /// Runs `batch` through the model.
+    ///
+    /// - Parameters:
+    ///   - observer: receives the input of every weight product (``ActivationObserver``). With an
+    ///     observer every row goes through the last block, as in llama-imatrix; without one the
+    ///     last block's attention output and feed-forward run only for rows whose logits are
+    ///     requested.
+    ///   - logits: the positions whose logits are computed and their consumer; nil skips the
+    ///     output projection entirely.
+    /// - Throws: ``GGUFError`` for a token id outside the vocabulary, a sequence longer than the
+    ///   context length, a requested position outside the sequence, or a dequantization failure.
+    public func evaluate(_ batch: TokenBatch, observer: (any ActivationObserver)? = nil,
+                         logits: LogitsRequest? = nil) throws(GGUFError) {
+        try validate(batch, logits: logits)
+        let tokenCount = batch.tokens.count
+        let width = spec.embeddingLength
+        let threads = options.threads
+        let operations = RowOperations(threads: threads)
+        let project = Projection(store: store, observer: observer)
+        let space = workspace
+
+        var hidden = space.hidden.reserve(tokenCount * width)
+        try embed(batch.tokens, into: hidden)
+
+        let selected = selectedRows(batch, logits: logits)
+        var rows = tokenCount
+        for (layer, block) in blocks.enumerated() {
+            let normed = space.normed.reserve(rows * width)
+            operations.rmsNorm(hidden, weight: block.attentionNorm, rows: rows, width: width,
+                               epsilon: spec.normEpsilon, into: normed)
+            var attention = try attend(normed, rows: rows, batch: batch, layer: layer, block: block,
+                                       project: project, operations: operations)
+            if layer == blocks.count - 1, observer == nil, let selected, selected.count < rows {
+                // Only the rows whose logits are wanted need the rest of the last block.
+                let compactAttention = space.compactAttention.reserve(selected.count * spec.attentionOutputWidth)
+                let compactHidden = space.compactHidden.reserve(selected.count * width)
+                selected.withUnsafeBufferPointer { indices in
+                    operations.gather(attention, width: spec.attentionOutputWidth, indices: indices.baseAddress!,
+                                      count: indices.count, into: compactAttention)
+                    operations.gather(hidden, width: width, indices: indices.baseAddress!,
+                                      count: indices.count, into: compactHidden)
+                }
+                attention = compactAttention
+                hidden = compactHidden
+                rows = selected.count
+            }
+            let projected = space.projected.reserve(rows * width)
+            try project(block.attentionOutput, input: attention, rows: rows, into: projected)
+            if let norm = block.postAttentionNorm {
+                operations.rmsNorm(projected, weight: norm, rows: rows, width: width, epsilon: spec.normEpsilon, into: projected)
+            }
+            operations.add(hidden, projected, count: rows * width)
+
+            operations.rmsNorm(hidden, weight: block.feedForwardNorm, rows: rows, width: width,
+                               epsilon: spec.normEpsilon, into: normed)
+            try feedForward(block, input: normed, rows: rows, project: project, operations: operations, into: projected)
+            if let norm = block.postFeedForwardNorm {
+                operations.rmsNorm(projected, weight: norm, rows: rows, width: width, epsilon: spec.normEpsilon, into: projected)
+            }
+            operations.add(hidden, projected, count: rows * width)
+        }
+
+        guard let logits, let selected else { return }
+        let final = space.normed.reserve(selected.count * width)
+        if rows == selected.count {
+            operations.rmsNorm(hidden, weight: outputNorm, rows: rows, width: width, epsilon: spec.normEpsilon, into: final)
+        } else {
+            selected.withUnsafeBufferPointer { indices in
+                operations.gather(hidden, width: width, indices: indices.baseAddress!, count: indices.count, into: final)
+            }
+            operations.rmsNorm(final, weight: outputNorm, rows: selected.count, width: width,
+                               epsilon: spec.normEpsilon, into: final)
+        }
+        observer?.observe(ObservedActivation(tensorName: output.name, input: final, rows: selected.count,
+                                             columns: width, expert: nil))
+        try OutputProjection(weight: output, store: store).run(
+            final, rows: selected.count, request: logits,
+            weightScratch: space.outputWeights, logitsScratch: space.logits)
+    }
+
+    // MARK: - Steps
+
+    /// Embedding rows of `tokens` (scaled for Gemma) into `hidden`.
+    private func embed(_ tokens: [Int32], into hidden: UnsafeMutablePointer<Float>) throws(GGUFError) {
+        let width = spec.embeddingLength, scale = spec.embeddingScale
+        let weight = tokenEmbedding
+        let failure = Mutex<GGUFError?>(nil)
+        tokens.withUnsafeBufferPointer { tokens in
+            Parallel.forEachRange(count: tokens.count, threads: options.threads, grain: 16) { range in
+                for index in range {
+                    let row = Int(tokens[index])
+                    let destination = hidden + index * width
+                    if let resident = weight.cached ?? weight.direct.map(UnsafeMutablePointer.init(mutating:)) {
+                        destination.update(from: resident + row * width, count: width)
+                    } else {
+                        do throws(GGUFError) {
+                            try file.dequantizeRows(weight.tensor, rows: row..<(row + 1),
+                                                    into: UnsafeMutableBufferPointer(start: destination, count: width),
+                                                    threads: 1)
+                        } catch {
+                            failure.withLock { $0 = error } // the same error for every row; any one will do
+                        }
+                    }
+                    if scale != 1 { VectorMath.scale(destination, count: width, by: scale) }
+                }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+    }
+
+    /// q, k, v projections (with biases, q/k norms and RoPE) and attention; returns the
+    /// concatenated head outputs (rows × attentionOutputWidth) in the workspace.
+    private func attend(_ normed: UnsafePointer<Float>, rows: Int, batch: TokenBatch, layer: Int, block: BlockWeights,
+                        project: Projection, operations: RowOperations) throws(GGUFError) -> UnsafeMutablePointer<Float> {
+        let space = workspace
+        let query = space.query.reserve(rows * spec.queryWidth)
+        let key = space.key.reserve(rows * spec.keyWidth)
+        let value = space.value.reserve(rows * spec.valueWidth)
+        try project(block.query, input: normed, rows: rows, into: query)
+        try project(block.key, input: normed, rows: rows, into: key)
+        try project(block.value, input: normed, rows: rows, into: value)
+        if let bias = block.queryBias { operations.addBias(query, bias: bias, rows: rows) }
+        if let bias = block.keyBias { operations.addBias(key, bias: bias, rows: rows) }
+        if let bias = block.valueBias { operations.addBias(value, bias: bias, rows: rows) }
+        if let norm = block.queryNorm {
+            operations.rmsNorm(query, weight: norm, rows: rows * spec.headCount, width: spec.keyLength,
+                               epsilon: spec.normEpsilon, into: query)
+        }
+        if let norm = block.keyNorm {
+            operations.rmsNorm(key, weight: norm, rows: rows * spec.headCountKV, width: spec.keyLength,
+                               epsilon: spec.normEpsilon, into: key)
+        }
+        let table = rotaryTable(layer: layer, length: batch.sequenceLength)
+        table.apply(to: query, rows: rows, heads: spec.headCount, headWidth: spec.keyLength, threads: options.threads)
+        table.apply(to: key, rows: rows, heads: spec.headCountKV, headWidth: spec.keyLength, threads: options.threads)
+
+        let attention = space.attention.reserve(rows * spec.attentionOutputWidth)
+        let length = batch.sequenceLength
+        CausalAttention(spec: spec, threads: options.threads).run(
+            query: query, key: key, value: value, sequences: rows / length, length: length,
+            window: spec.layers[layer].slidingWindow, scores: space.scores.reserve(length * length), output: attention)
+        return attention
+    }
+
+    private func feedForward(_ block: BlockWeights, input: UnsafePointer<Float>, rows: Int, project: Projection,
+                             operations: RowOperations, into output: UnsafeMutablePointer<Float>) throws(GGUFError) {
+        let space = workspace
+        switch (block.feedForward, spec.feedForward) {
+        case (.dense(let gate, let up, let down), .dense(_, let activation)):
+            try DenseFeedForward(gate: gate, up: up, down: down, activation: activation).run(
+                input, rows: rows, project: project, operations: operations,
+                gateBuffer: space.gate.reserve(rows * gate.outFeatures), upBuffer: space.up.reserve(rows * up.outFeatures),
+                into: output)
+        case (.experts(let router, let gate, let up, let down), .experts(let count, let used, _, let activation, let normalize)):
+            try ExpertFeedForward(router: router, gate: gate, up: up, down: down, expertCount: count, usedCount: used,
+                                  activation: activation, normalizeWeights: normalize).run(
+                input, rows: rows, project: project, operations: operations,
+                gateBuffer: space.gate.reserve(rows * gate.outFeatures), upBuffer: space.up.reserve(rows * up.outFeatures),
+                buffers: space.experts, into: output)
+        default:
+            preconditionFailure("block weights were bound from the same spec")
+        }
+    }
+
+    // MARK: - Helpers
+
+    private struct RotaryKey: Hashable {
+        let base: Float
+        let scale: Float
+        let length: Int
+    }
+
+    private func rotaryTable(layer: Int, length: Int) -> RotaryTable {
+        let layerSpec = spec.layers[layer]
+        let key = RotaryKey(base: layerSpec.ropeBase, scale: layerSpec.ropeScale, length: length)
+        if let table = rotaryTables[key] { return table }
+        let table = RotaryTable(spec: spec.rope, base: layerSpec.ropeBase, scale: layerSpec.ropeScale, length: length)
+        rotaryTables[key] = table
+        return table
+    }
+
+    /// Batch rows whose logits are requested, in request order.
+    private func selectedRows(_ batch: TokenBatch, logits: LogitsRequest?) -> [Int32]? {
+        guard let logits else { return nil }
+        var rows: [Int32] = []
+        rows.reserveCapacity(batch.sequenceCount * logits.positions.count)
+        for sequence in 0..<batch.sequenceCount {
+            for position in logits.positions { rows.append(Int32(sequence * batch.sequenceLength + position)) }
+        }
+        return rows
+    }
+
+    private func validate(_ batch: TokenBatch, logits: LogitsRequest?) throws(GGUFError) {
+        func invalid(_ field: String, _ message: String) -> GGUFError {
+            GGUFError(file: file.path, field: field, kind: .invalidValue, message: message)
+        }
+        guard batch.sequenceLength <= spec.contextLength else {
+            throw invalid("\(spec.family.rawValue).context_length",
+                          "sequence length \(batch.sequenceLength) exceeds the model's context length \(spec.contextLength)")
+        }
+        if let bad = batch.tokens.firstIndex(where: { $0 < 0 || Int($0) >= spec.vocabularySize }) {
+            throw invalid("tokens[\(bad)]", "token id \(batch.tokens[bad]) is outside the vocabulary of \(spec.vocabularySize)")
+        }
+        if let logits, let bad = logits.positions.first(where: { !(0..<batch.sequenceLength).contains($0) }) {
+            throw invalid("logits.positions", "position \(bad) is outside the sequence of \(batch.sequenceLength)")
+        }
+    }
+}

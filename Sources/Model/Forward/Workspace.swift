@@ -1,0 +1,22 @@
+/// The forward pass's working memory, kept between calls so a run of many chunks allocates
+/// only on the first one (or when a batch is larger than before).
+final class Workspace {
+    let hidden = FloatBuffer()
+    let normed = FloatBuffer()
+    let query = FloatBuffer()
+    let key = FloatBuffer()
+    let value = FloatBuffer()
+    let attention = FloatBuffer()
+    let projected = FloatBuffer()
+    let gate = FloatBuffer()
+    let up = FloatBuffer()
+    let scores = FloatBuffer()
+    let selectedRows = IndexBuffer()
+    let compactAttention = FloatBuffer()
+    let compactHidden = FloatBuffer()
+    let outputWeights = FloatBuffer()
+    let logits = FloatBuffer()
+    let experts = ExpertFeedForward.Buffers(
+        routerLogits: FloatBuffer(), selected: IndexBuffer(), weights: FloatBuffer(),
+        expertTokens: IndexBuffer(), expertInput: FloatBuffer(), expertOutput: FloatBuffer())
+}

@@ -1,0 +1,44 @@
+import GGUF
+
+/// A weight matrix — or a stack of expert matrices — that the forward pass multiplies by.
+///
+/// The tensor is `ne = [inFeatures, outFeatures]` (or `[inFeatures, outFeatures, experts]`):
+/// `outFeatures` rows of `inFeatures` per expert. Its float32 values come from one of three
+/// places, decided once at load time by ``WeightStore``: the mapping itself (F32 tensors),
+/// a cache filled at load (within the memory budget), or a scratch buffer filled just before
+/// each product.
+public final class LinearWeight: @unchecked Sendable {
+    // @unchecked: `cached` is set once during loading, before any concurrent use.
+
+    /// The tensor's description in the file.
+    public let tensor: GGUFTensorInfo
+    /// Columns of each matrix (the input width).
+    public let inFeatures: Int
+    /// Rows of each matrix (the output width).
+    public let outFeatures: Int
+    /// Matrices stacked in the tensor (1 for dense weights).
+    public let experts: Int
+    /// The tensor's name, as the observer reports it.
+    public var name: String { tensor.name }
+
+    /// All values as float32 when cached at load, owned by this object.
+    var cached: UnsafeMutablePointer<Float>?
+    /// The values inside the mapping when the tensor is stored as F32.
+    var direct: UnsafePointer<Float>?
+
+    init(tensor: GGUFTensorInfo, inFeatures: Int, outFeatures: Int, experts: Int) {
+        self.tensor = tensor
+        self.inFeatures = inFeatures
+        self.outFeatures = outFeatures
+        self.experts = experts
+    }
+
+    /// Floats in one expert's matrix.
+    var matrixElementCount: Int { inFeatures * outFeatures }
+    /// Bytes the whole tensor takes as float32.
+    var floatByteCount: Int { matrixElementCount * experts * MemoryLayout<Float>.stride }
+    /// Whether the values are available without dequantizing.
+    var isResident: Bool { cached != nil || direct != nil }
+
+    deinit { cached?.deallocate() }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import Harness
+import Model
+
+/// `imx perplexity -m MODEL -f TEXT [-c 512] [--chunks N] [-b 2048] [--memory MIB] [-t T] [--json]`:
+/// llama-perplexity's measurement with this project's forward pass.
+struct PerplexityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "perplexity",
+        abstract: "Perplexity of a GGUF model on a text, computed exactly as llama-perplexity does.",
+        discussion: """
+            The text is tokenized whole (BOS as the model says), cut into chunks of -c tokens, the \
+            first token of each chunk replaced by BOS, and the second half of each chunk scored. \
+            Prints the running perplexity per chunk ([1]…,[2]…) and the final estimate with its \
+            ± error; a progress line with tokens/s and ETA goes to stderr.
+            """
+    )
+
+    @Option(name: [.short, .customLong("model")], help: "The GGUF model.")
+    var model: String
+
+    @Option(name: [.customShort("f"), .customLong("file")], help: "The text (one trailing newline removed, as llama.cpp's -f).")
+    var file: String
+
+    @Option(name: [.short, .customLong("context")], help: "Tokens per chunk.")
+    var context = 512
+
+    @Option(help: "Evaluate at most this many chunks (default: all).")
+    var chunks: Int?
+
+    @Option(name: [.short, .customLong("batch-size")], help: "Tokens per forward batch; chunks per batch = max(1, batch / context).")
+    var batchSize = 2048
+
+    @Option(help: "MiB of memory for weights kept as float32; the rest is dequantized before each use.")
+    var memory = ModelOptions.defaultWeightCacheBytes >> 20
+
+    @Flag(help: "Print JSON: per-chunk values, final PPL and error, tokens/s, peak memory.")
+    var json = false
+
+    @OptionGroup var threadOptions: ThreadOptions
+
+    func validate() throws {
+        guard context >= 4 else { throw ValidationError("-c/--context must be at least 4, got \(context)") }
+        if let chunks, chunks < 1 { throw ValidationError("--chunks must be at least 1, got \(chunks)") }
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
+        guard memory >= 0 else { throw ValidationError("--memory must not be negative, got \(memory)") }
+    }
+
+    func run() throws {
+        var settings = PerplexityRun.Settings(modelPath: model, textPath: file)
+        settings.contextLength = context
+        settings.chunks = chunks
+        settings.batchTokens = batchSize
+        settings.threads = threadOptions.threads
+        settings.weightCacheBytes = memory << 20
+        var progress: ProgressLine?
+        let standardError = FileHandle.standardError
+        let result = try PerplexityRun(settings: settings).run(
+            onStart: { plan in
+                progress = ProgressLine(total: plan.chunkCount, tokensPerUnit: plan.contextLength)
+                if !json {
+                    print("perplexity: \(plan.tokens.count) tokens, \(plan.chunkCount) chunks of \(plan.contextLength), "
+                          + "\(plan.scoredPerChunk) scored per chunk")
+                }
+            },
+            onChunk: { report, _ in
+                if !json {
+                    print("[\(report.chunk)]\(Formatting.fixed(report.runningPerplexity, 4)),", terminator: "")
+                    FileHandle.standardOutput.synchronizeFile()
+                }
+                if let progress { standardError.write(Data(progress.text(done: report.chunk).utf8)) }
+            })
+        standardError.write(Data("\n".utf8))
+        if json {
+            try JSONOutput.print(result)
+            return
+        }
+        print("")
+        if let error = result.perplexityError {
+            print("Final estimate: PPL = \(Formatting.fixed(result.perplexity, 4)) +/- \(Formatting.fixed(error, 5))")
+        } else {
+            print("Final estimate: PPL = \(Formatting.fixed(result.perplexity, 4)) (no error estimate: too few predictions)")
+        }
+        let memoryText = result.peakResidentBytes.map(Formatting.bytes) ?? "n/a"
+        print("\(Formatting.grouped(result.tokensEvaluated)) tokens in \(Formatting.fixed(result.seconds, 2)) s: "
+              + "\(Formatting.fixed(result.tokensPerSecond, 1)) tokens/s, peak memory \(memoryText), "
+              + "\(result.threads) threads, \(Formatting.bytes(result.cachedWeightBytes)) weights cached")
+    }
+}
