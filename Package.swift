@@ -64,6 +64,7 @@ let package = Package(
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "GGUF", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "GGUF", "Kernels", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "WeightingTests", dependencies: ["Weighting", "Quantization", "GGUF", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "GGUF", "Kernels", "TestSupport", "Tokenizers"], swiftSettings: settings),
         .testTarget(name: "imxTests", dependencies: ["imx", "GGUF", "TestSupport"], swiftSettings: settings),
     ]
 )

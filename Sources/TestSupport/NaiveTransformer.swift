@@ -1,0 +1,231 @@
+import Foundation
+import GGUF
+
+/// A deliberately simple reference forward pass: Double precision, plain loops, one sequence
+/// at a time, every weight dequantized with `GGUFFile.dequantize` up front. It shares no code
+/// with the Model module, so a bug in the fast path cannot hide behind a shared helper.
+///
+///     let naive = try NaiveTransformer(file: GGUFFile(path: path))
+///     let run = try naive.run(tokens: [1, 5, 9])          // logits of every position
+///     let inputs = run.inputs[NaiveMatmulKey("blk.0.ffn_down.weight")]
+///
+/// Families: llama (dense, or Mixtral MoE when `llama.expert_count` > 0), qwen2, qwen3,
+/// qwen3moe, gemma3 (see ``NaiveTransformerConfiguration`` for how each is read).
+public final class NaiveTransformer {
+    /// The file the weights come from.
+    public let file: GGUFFile
+    /// The hyperparameters read from the metadata.
+    public let configuration: NaiveTransformerConfiguration
+    private var weights: [String: [Double]] = [:]
+
+    /// Reads the configuration and dequantizes every tensor to Double.
+    public init(file: GGUFFile) throws {
+        self.file = file
+        configuration = try NaiveTransformerConfiguration(file: file)
+        for tensor in file.tensors {
+            weights[tensor.name] = try file.dequantize(tensor, threads: 1).map(Double.init)
+        }
+    }
+
+    /// The weight called `name`, failing with the file and name when it is missing.
+    func weight(_ name: String) throws -> [Double] {
+        guard let values = weights[name] else { throw AssetError("\(file.path): \(name): tensor is missing") }
+        return values
+    }
+
+    /// The weight called `name`, or nil.
+    func optionalWeight(_ name: String) -> [Double]? { weights[name] }
+
+    /// The name of the output projection: `output.weight`, or the tied `token_embd.weight`.
+    public var outputTensorName: String { weights["output.weight"] != nil ? "output.weight" : "token_embd.weight" }
+
+    /// Logits of every position of one sequence (positions 0..<tokens.count), row per position.
+    public func logits(tokens: [Int32]) throws -> [[Double]] {
+        try run(tokens: tokens).logits
+    }
+
+    /// Runs one sequence starting at position 0 and returns the logits of `outputPositions`
+    /// (default: all), every matmul input it formed and the MoE routing.
+    public func run(tokens: [Int32], outputPositions: [Int]? = nil) throws -> NaiveForwardResult {
+        let c = configuration
+        var recorder = NaiveForwardResult(outputPositions: outputPositions ?? Array(tokens.indices))
+        let embedding = try weight("token_embd.weight")
+        let embeddingScale = c.isGemma ? Double(c.embeddingLength).squareRoot() : 1
+        var hidden: [[Double]] = try tokens.map { token in
+            guard token >= 0, Int(token) < c.vocabularySize else {
+                throw AssetError("token \(token) outside the vocabulary 0..<\(c.vocabularySize)")
+            }
+            let start = Int(token) * c.embeddingLength
+            return embedding[start..<(start + c.embeddingLength)].map { $0 * embeddingScale }
+        }
+        for layer in 0..<c.blockCount {
+            let attention = try attentionBlock(layer: layer, hidden: hidden, recorder: &recorder)
+            for t in hidden.indices {
+                for i in 0..<c.embeddingLength { hidden[t][i] += attention[t][i] }
+            }
+            let feedForward = try feedForwardBlock(layer: layer, hidden: hidden, recorder: &recorder)
+            for t in hidden.indices {
+                for i in 0..<c.embeddingLength { hidden[t][i] += feedForward[t][i] }
+            }
+        }
+        let outputNorm = try weight("output_norm.weight")
+        let output = try weight(outputTensorName)
+        for position in recorder.outputPositions {
+            let x = NaiveMath.rmsNorm(hidden[position], weight: outputNorm, epsilon: c.rmsEpsilon)
+            recorder.record(outputTensorName, position: position, x)
+            recorder.logits.append(NaiveMath.multiply(output, rows: c.vocabularySize, x))
+        }
+        return recorder
+    }
+
+    /// Attention of layer `layer` for every position: the value added to the residual stream.
+    private func attentionBlock(layer: Int, hidden: [[Double]], recorder: inout NaiveForwardResult) throws -> [[Double]] {
+        let c = configuration
+        let p = "blk.\(layer)."
+        let norm = try weight(p + "attn_norm.weight")
+        let wq = try weight(p + "attn_q.weight"), wk = try weight(p + "attn_k.weight"), wv = try weight(p + "attn_v.weight")
+        let wo = try weight(p + "attn_output.weight")
+        let bq = optionalWeight(p + "attn_q.bias"), bk = optionalWeight(p + "attn_k.bias"), bv = optionalWeight(p + "attn_v.bias")
+        let qNorm = optionalWeight(p + "attn_q_norm.weight"), kNorm = optionalWeight(p + "attn_k_norm.weight")
+        let frequencyFactors = optionalWeight("rope_freqs.weight")
+        let base = c.ropeBase(layer: layer), scale = c.ropeScale(layer: layer)
+
+        var queries: [[Double]] = [], keys: [[Double]] = [], values: [[Double]] = []
+        for (t, h) in hidden.enumerated() {
+            let x = NaiveMath.rmsNorm(h, weight: norm, epsilon: c.rmsEpsilon)
+            for name in ["attn_q", "attn_k", "attn_v"] { recorder.record(p + name + ".weight", position: t, x) }
+            var q = NaiveMath.multiply(wq, rows: c.headCount * c.keyLength, x)
+            var k = NaiveMath.multiply(wk, rows: c.headCountKV * c.keyLength, x)
+            var v = NaiveMath.multiply(wv, rows: c.headCountKV * c.valueLength, x)
+            if let bq { for i in q.indices { q[i] += bq[i] } }
+            if let bk { for i in k.indices { k[i] += bk[i] } }
+            if let bv { for i in v.indices { v[i] += bv[i] } }
+            if let qNorm { q = Self.normalizeHeads(q, width: c.keyLength, weight: qNorm, epsilon: c.rmsEpsilon) }
+            if let kNorm { k = Self.normalizeHeads(k, width: c.keyLength, weight: kNorm, epsilon: c.rmsEpsilon) }
+            for head in 0..<c.headCount {
+                NaiveMath.rope(&q, start: head * c.keyLength, dimensions: c.ropeDimensionCount, position: t,
+                               base: base, scale: scale, frequencyFactors: frequencyFactors, style: c.ropeStyle)
+            }
+            for head in 0..<c.headCountKV {
+                NaiveMath.rope(&k, start: head * c.keyLength, dimensions: c.ropeDimensionCount, position: t,
+                               base: base, scale: scale, frequencyFactors: frequencyFactors, style: c.ropeStyle)
+            }
+            queries.append(q); keys.append(k); values.append(v)
+        }
+
+        let queryScale = 1 / Double(c.keyLength).squareRoot()
+        let groupSize = c.headCount / c.headCountKV
+        var result: [[Double]] = []
+        for t in hidden.indices {
+            var heads = [Double](repeating: 0, count: c.headCount * c.valueLength)
+            for head in 0..<c.headCount {
+                let kvHead = head / groupSize
+                var visible: [Int] = []
+                for j in 0...t {
+                    if c.usesSlidingWindow(layer: layer), let window = c.slidingWindow, t - j >= window { continue }
+                    visible.append(j)
+                }
+                var scores: [Double] = []
+                for j in visible {
+                    var dot = 0.0
+                    for d in 0..<c.keyLength { dot += queries[t][head * c.keyLength + d] * keys[j][kvHead * c.keyLength + d] }
+                    scores.append(dot * queryScale)
+                }
+                let probabilities = NaiveMath.softmax(scores)
+                for (n, j) in visible.enumerated() {
+                    for d in 0..<c.valueLength {
+                        heads[head * c.valueLength + d] += probabilities[n] * values[j][kvHead * c.valueLength + d]
+                    }
+                }
+            }
+            recorder.record(p + "attn_output.weight", position: t, heads)
+            var out = NaiveMath.multiply(wo, rows: c.embeddingLength, heads)
+            if c.isGemma {
+                out = NaiveMath.rmsNorm(out, weight: try weight(p + "post_attention_norm.weight"), epsilon: c.rmsEpsilon)
+            }
+            result.append(out)
+        }
+        return result
+    }
+
+    /// Per-head RMS norm (qwen3, qwen3moe, gemma3 q/k norms): each `width`-wide head separately.
+    private static func normalizeHeads(_ x: [Double], width: Int, weight: [Double], epsilon: Double) -> [Double] {
+        var y: [Double] = []
+        for start in stride(from: 0, to: x.count, by: width) {
+            y += NaiveMath.rmsNorm(Array(x[start..<(start + width)]), weight: weight, epsilon: epsilon)
+        }
+        return y
+    }
+
+    /// Feed-forward of layer `layer` for every position: the value added to the residual stream.
+    private func feedForwardBlock(layer: Int, hidden: [[Double]], recorder: inout NaiveForwardResult) throws -> [[Double]] {
+        let c = configuration
+        let p = "blk.\(layer)."
+        let norm = try weight(p + "ffn_norm.weight")
+        var result: [[Double]] = []
+        for (t, h) in hidden.enumerated() {
+            let x = NaiveMath.rmsNorm(h, weight: norm, epsilon: c.rmsEpsilon)
+            var out = c.expertCount > 0
+                ? try mixtureOfExperts(prefix: p, layer: layer, position: t, x, recorder: &recorder)
+                : try denseFeedForward(prefix: p, position: t, x, recorder: &recorder)
+            if c.isGemma {
+                out = NaiveMath.rmsNorm(out, weight: try weight(p + "post_ffw_norm.weight"), epsilon: c.rmsEpsilon)
+            }
+            result.append(out)
+        }
+        return result
+    }
+
+    /// down(act(gate·x) ⊙ (up·x)) with act = SiLU, or GELU(tanh) for gemma3.
+    private func denseFeedForward(prefix p: String, position t: Int, _ x: [Double], recorder: inout NaiveForwardResult) throws -> [Double] {
+        let c = configuration
+        recorder.record(p + "ffn_gate.weight", position: t, x)
+        recorder.record(p + "ffn_up.weight", position: t, x)
+        let gate = NaiveMath.multiply(try weight(p + "ffn_gate.weight"), rows: c.feedForwardLength, x)
+        let up = NaiveMath.multiply(try weight(p + "ffn_up.weight"), rows: c.feedForwardLength, x)
+        var activated = [Double](repeating: 0, count: c.feedForwardLength)
+        for i in 0..<c.feedForwardLength {
+            activated[i] = (c.isGemma ? NaiveMath.geluTanh(gate[i]) : NaiveMath.silu(gate[i])) * up[i]
+        }
+        recorder.record(p + "ffn_down.weight", position: t, activated)
+        return NaiveMath.multiply(try weight(p + "ffn_down.weight"), rows: c.embeddingLength, activated)
+    }
+
+    /// Router softmax over all experts, top-k, weights renormalised to sum 1, SwiGLU per
+    /// selected expert with its slices of `ffn_{gate,up,down}_exps`, weighted sum.
+    private func mixtureOfExperts(
+        prefix p: String, layer: Int, position t: Int, _ x: [Double], recorder: inout NaiveForwardResult
+    ) throws -> [Double] {
+        let c = configuration
+        recorder.record(p + "ffn_gate_inp.weight", position: t, x)
+        let routerLogits = NaiveMath.multiply(try weight(p + "ffn_gate_inp.weight"), rows: c.expertCount, x)
+        let probabilities = NaiveMath.softmax(routerLogits)
+        let ranked = probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }
+        let selected = Array(ranked.prefix(c.expertUsedCount))
+        if ranked.count > c.expertUsedCount {
+            let margin = routerLogits[ranked[c.expertUsedCount - 1]] - routerLogits[ranked[c.expertUsedCount]]
+            recorder.minimumRoutingMargin = min(recorder.minimumRoutingMargin, margin)
+        }
+        recorder.routing[layer, default: []].append(selected)
+        var total = 0.0
+        for e in selected { total += probabilities[e] }
+
+        let gates = try weight(p + "ffn_gate_exps.weight"), ups = try weight(p + "ffn_up_exps.weight")
+        let downs = try weight(p + "ffn_down_exps.weight")
+        let n = c.embeddingLength, f = c.feedForwardLength
+        var out = [Double](repeating: 0, count: n)
+        for e in selected {
+            recorder.record(p + "ffn_gate_exps.weight", expert: e, position: t, x)
+            recorder.record(p + "ffn_up_exps.weight", expert: e, position: t, x)
+            let gate = NaiveMath.multiply(gates, offset: e * f * n, rows: f, x)
+            let up = NaiveMath.multiply(ups, offset: e * f * n, rows: f, x)
+            var activated = [Double](repeating: 0, count: f)
+            for i in 0..<f { activated[i] = NaiveMath.silu(gate[i]) * up[i] }
+            recorder.record(p + "ffn_down_exps.weight", expert: e, position: t, activated)
+            let down = NaiveMath.multiply(downs, offset: e * n * f, rows: n, activated)
+            let w = probabilities[e] / total
+            for i in 0..<n { out[i] += w * down[i] }
+        }
+        return out
+    }
+}

@@ -1,0 +1,103 @@
+import GGUF
+
+/// The hyperparameters the naive reference transformer reads from a GGUF file, resolved here
+/// from the metadata on its own (independently of the Model module), following llama.cpp's
+/// rules for the families llama (dense or Mixtral MoE), qwen2, qwen3, qwen3moe and gemma3.
+public struct NaiveTransformerConfiguration: Sendable {
+    /// How RoPE pairs the dimensions of a head.
+    public enum RopeStyle: Sendable {
+        /// llama.cpp `LLAMA_ROPE_TYPE_NORM`: rotates pairs (2i, 2i+1).
+        case adjacentPairs
+        /// llama.cpp `LLAMA_ROPE_TYPE_NEOX`: rotates pairs (i, i + n_rot/2).
+        case halves
+    }
+
+    public let architecture: String
+    public let blockCount: Int
+    public let embeddingLength: Int
+    public let headCount: Int
+    public let headCountKV: Int
+    /// Width of one query/key head (`attention.key_length`, default n_embd / n_head).
+    public let keyLength: Int
+    /// Width of one value head (`attention.value_length`, default n_embd / n_head).
+    public let valueLength: Int
+    /// Feed-forward width: `feed_forward_length`, or `expert_feed_forward_length` for qwen3moe.
+    public let feedForwardLength: Int
+    /// Experts per MoE layer (0 = dense).
+    public let expertCount: Int
+    /// Experts used per token.
+    public let expertUsedCount: Int
+    public let rmsEpsilon: Double
+    /// Rotated dimensions per head (`rope.dimension_count`, default key_length).
+    public let ropeDimensionCount: Int
+    public let ropeStyle: RopeStyle
+    /// `rope.freq_base` (default 10000).
+    public let ropeFrequencyBase: Double
+    /// Position multiplier: 1 / `rope.scaling.factor` for linear scaling, else 1.
+    public let ropePositionScale: Double
+    /// gemma3: `attention.sliding_window`; nil for families without sliding-window layers.
+    public let slidingWindow: Int?
+    /// Rows of `token_embd.weight`.
+    public let vocabularySize: Int
+
+    /// Whether this is gemma3 (embedding scale, post norms, GELU, sliding window layers).
+    public var isGemma: Bool { architecture == "gemma3" }
+
+    /// Reads the configuration of `file`.
+    public init(file: GGUFFile) throws {
+        let metadata = file.metadata
+        let arch = try metadata.architecture()
+        guard ["llama", "qwen2", "qwen3", "qwen3moe", "gemma3"].contains(arch) else {
+            throw AssetError("\(file.path): general.architecture: naive reference does not know '\(arch)'")
+        }
+        func int(_ suffix: String) throws -> Int { try metadata.intOrInts("\(arch).\(suffix)")[0] }
+        func optionalInt(_ suffix: String) throws -> Int? {
+            metadata.contains("\(arch).\(suffix)") ? try int(suffix) : nil
+        }
+        func optionalFloat(_ suffix: String) throws -> Double? {
+            try metadata.floatIfPresent("\(arch).\(suffix)").map(Double.init)
+        }
+        architecture = arch
+        blockCount = try int("block_count")
+        embeddingLength = try int("embedding_length")
+        headCount = try int("attention.head_count")
+        headCountKV = try optionalInt("attention.head_count_kv") ?? headCount
+        keyLength = try optionalInt("attention.key_length") ?? embeddingLength / headCount
+        valueLength = try optionalInt("attention.value_length") ?? embeddingLength / headCount
+        expertCount = try optionalInt("expert_count") ?? 0
+        expertUsedCount = try optionalInt("expert_used_count") ?? 0
+        if arch == "qwen3moe" {
+            feedForwardLength = try int("expert_feed_forward_length")
+        } else {
+            feedForwardLength = try int("feed_forward_length")
+        }
+        rmsEpsilon = try optionalFloat("attention.layer_norm_rms_epsilon") ?? 1e-5
+        ropeDimensionCount = try optionalInt("rope.dimension_count") ?? keyLength
+        ropeStyle = arch == "llama" ? .adjacentPairs : .halves
+        ropeFrequencyBase = try optionalFloat("rope.freq_base") ?? 10_000
+        if let type = try metadata.stringIfPresent("\(arch).rope.scaling.type"), type == "linear",
+           let factor = try optionalFloat("rope.scaling.factor"), factor != 0 {
+            ropePositionScale = 1 / factor
+        } else {
+            ropePositionScale = 1
+        }
+        slidingWindow = arch == "gemma3" ? try int("attention.sliding_window") : nil
+        let embedding = try file.tensor(named: "token_embd.weight")
+        vocabularySize = embedding.shape[1]
+    }
+
+    /// gemma3: layers with `il % 6 < 5` attend through the sliding window (llama.cpp's swa pattern 6).
+    public func usesSlidingWindow(layer: Int) -> Bool {
+        slidingWindow != nil && layer % 6 < 5
+    }
+
+    /// The RoPE base of `layer`: gemma3's sliding-window layers use 10000, all others `rope.freq_base`.
+    public func ropeBase(layer: Int) -> Double {
+        usesSlidingWindow(layer: layer) ? 10_000 : ropeFrequencyBase
+    }
+
+    /// The RoPE position multiplier of `layer`: gemma3's sliding-window layers are never scaled.
+    public func ropeScale(layer: Int) -> Double {
+        usesSlidingWindow(layer: layer) ? 1 : ropePositionScale
+    }
+}

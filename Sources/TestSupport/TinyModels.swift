@@ -1,0 +1,116 @@
+import GGUF
+
+/// The small random models the forward-pass tests build for themselves, one (or two) per
+/// supported family, each exercising that family's particular rules and some quantized
+/// storage types (Q8_0, Q4_K, Q6_K, F16) so the dequantization path runs too.
+public enum TinyModels {
+    /// llama, dense: NORM RoPE, separate `output.weight`, `rope.dimension_count`, FFN 256 wide so
+    /// `ffn_down` rows fit Q6_K/Q4_K blocks.
+    public static let llama: TinyModelSpec = {
+        var s = TinyModelSpec(name: "llama", architecture: "llama", seed: 101)
+        s.feedForwardLength = 256
+        s.writesRopeDimensionCount = true
+        s.tensorTypes = [
+            "output.weight": .q8_0, "blk.0.attn_q.weight": .q8_0, "blk.1.ffn_gate.weight": .f16,
+            "blk.0.ffn_down.weight": .q6_K, "blk.1.ffn_down.weight": .q4_K,
+        ]
+        return s
+    }()
+
+    /// llama with linear RoPE scaling (factor 4) and `rope_freqs.weight` frequency factors.
+    public static let llamaScaledRope: TinyModelSpec = {
+        var s = TinyModelSpec(name: "llama-rope-scaled", architecture: "llama", seed: 102)
+        s.writesRopeDimensionCount = true
+        s.linearRopeScaling = 4
+        s.ropeFrequencyFactors = true
+        s.ropeFrequencyBase = 500_000
+        return s
+    }()
+
+    /// llama with Mixtral-style experts: 4 experts, 2 used, 3-D `*_exps` tensors [in, out, experts].
+    public static let mixtral: TinyModelSpec = {
+        var s = TinyModelSpec(name: "mixtral", architecture: "llama", seed: 103)
+        s.expertCount = 4
+        s.expertUsedCount = 2
+        s.writesRopeDimensionCount = true
+        s.ropeFrequencyBase = 1_000_000
+        s.tensorTypes = [
+            "token_embd.weight": .f16, "blk.0.ffn_gate_exps.weight": .q8_0, "blk.1.ffn_down_exps.weight": .q8_0,
+        ]
+        return s
+    }()
+
+    /// qwen2: q/k/v biases, tied output (quantized embedding), NEOX RoPE.
+    public static let qwen2: TinyModelSpec = {
+        var s = TinyModelSpec(name: "qwen2", architecture: "qwen2", seed: 104)
+        s.attentionBiases = true
+        s.tiedOutput = true
+        s.ropeFrequencyBase = 1_000_000
+        s.rmsEpsilon = 1e-6
+        s.tensorTypes = ["token_embd.weight": .q8_0, "blk.0.attn_v.weight": .f16]
+        return s
+    }()
+
+    /// qwen3: per-head q/k norms, head width 32 ≠ n_embd/n_head (q is 128 wide), tied output.
+    public static let qwen3: TinyModelSpec = {
+        var s = TinyModelSpec(name: "qwen3", architecture: "qwen3", seed: 105)
+        s.explicitHeadLength = 32
+        s.queryKeyNorms = true
+        s.tiedOutput = true
+        s.feedForwardLength = 256
+        s.ropeFrequencyBase = 1_000_000
+        s.rmsEpsilon = 1e-6
+        s.tensorTypes = ["blk.1.ffn_down.weight": .q4_K, "blk.0.attn_output.weight": .q8_0]
+        return s
+    }()
+
+    /// qwen3moe: 8 experts, 2 used, `expert_feed_forward_length` 64 (`feed_forward_length` 256
+    /// is written like real files but unused), q/k norms, head width 32, tied output.
+    public static let qwen3moe: TinyModelSpec = {
+        var s = TinyModelSpec(name: "qwen3moe", architecture: "qwen3moe", seed: 106)
+        s.explicitHeadLength = 32
+        s.queryKeyNorms = true
+        s.tiedOutput = true
+        s.expertCount = 8
+        s.expertUsedCount = 2
+        s.feedForwardLength = 256
+        s.expertFeedForwardLength = 64
+        s.ropeFrequencyBase = 1_000_000
+        s.rmsEpsilon = 1e-6
+        s.tensorTypes = ["blk.0.ffn_up_exps.weight": .q8_0, "blk.1.ffn_down_exps.weight": .q8_0]
+        return s
+    }()
+
+    /// gemma3: 7 layers (0–4 and 6 sliding-window with RoPE base 10000, 5 global with base
+    /// 1e6), window 5 (so 16-token sequences feel it), 4 heads / 1 KV head of width 64,
+    /// q/k norms, post-attention and post-FFN norms, GELU, tied Q8_0 embedding.
+    public static let gemma3: TinyModelSpec = {
+        var s = TinyModelSpec(name: "gemma3", architecture: "gemma3", seed: 107)
+        s.blockCount = 7
+        s.headCountKV = 1
+        s.explicitHeadLength = 64
+        s.queryKeyNorms = true
+        s.tiedOutput = true
+        s.feedForwardLength = 256
+        s.ropeFrequencyBase = 1_000_000
+        s.slidingWindow = 5
+        s.rmsEpsilon = 1e-6
+        var types: [String: GGMLType] = ["token_embd.weight": .q8_0, "blk.0.attn_q.weight": .q8_0]
+        for layer in 0..<s.blockCount {
+            types["blk.\(layer).attn_output.weight"] = .q4_K
+            types["blk.\(layer).ffn_down.weight"] = .q6_K
+        }
+        s.tensorTypes = types
+        return s
+    }()
+
+    /// Every tiny model, one or more per family.
+    public static let all: [TinyModelSpec] = [llama, llamaScaledRope, mixtral, qwen2, qwen3, qwen3moe, gemma3]
+
+    /// Writes `spec` into `directory` and returns the file's path.
+    public static func write(_ spec: TinyModelSpec, in directory: TemporaryDirectory) throws -> String {
+        let path = directory.file("tiny-\(spec.name).gguf")
+        try TinyModelWriter.write(spec, to: path)
+        return path
+    }
+}
