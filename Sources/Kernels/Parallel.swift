@@ -42,4 +42,28 @@ public enum Parallel {
             }
         }
     }
+
+    /// Like ``forEachRange(count:threads:grain:_:)``, and also passes the worker's number
+    /// (`0..<threads`), so a worker can use its own scratch memory.
+    public static func forEachRangeWithWorker(
+        count: Int, threads: Int = processorCount, _ body: (_ worker: Int, _ range: Range<Int>) -> Void
+    ) {
+        guard count > 0 else { return }
+        let workers = min(max(1, threads), count)
+        if workers == 1 {
+            body(0, 0..<count)
+            return
+        }
+        let base = count / workers
+        let extra = count % workers
+        withoutActuallyEscaping(body) { escapable in
+            // Safe by the same contract as forEachRange: disjoint ranges, one worker number each.
+            nonisolated(unsafe) let work = escapable
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let start = worker * base + min(worker, extra)
+                let end = start + base + (worker < extra ? 1 : 0)
+                work(worker, start..<end)
+            }
+        }
+    }
 }

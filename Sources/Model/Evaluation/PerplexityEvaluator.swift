@@ -22,7 +22,7 @@ public struct PerplexityEvaluator {
     /// Chunks per forward batch (llama.cpp: n_batch / n_ctx, i.e. 4 for -c 512).
     public let chunksPerBatch: Int
     /// Vocabulary entries per logits block.
-    public var vocabularyBlockWidth = 8192
+    public var vocabularyBlockWidth = 1024
 
     public init(model: TransformerModel, plan: PerplexityPlan, chunksPerBatch: Int) {
         self.model = model

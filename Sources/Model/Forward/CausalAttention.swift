@@ -8,7 +8,8 @@ import Kernels
 /// sliding window. `S = scale · Q·Kᵀ` (sgemm); row `i` keeps keys `j ∈ [i − window + 1, i]`
 /// (all `j ≤ i` without a window), is softmaxed over them and the rest become 0; then
 /// `O = S·V` (sgemm) is written into the head's columns of the output. Query head `h` reads
-/// key/value head `h / (heads / kvHeads)`.
+/// key/value head `h / (heads / kvHeads)`. The (sequence, head) pairs are split over the
+/// threads, each running single-threaded sgemm (OpenBLAS is set to one thread by the model).
 struct CausalAttention {
     let spec: TransformerSpec
     let threads: Int
@@ -16,6 +17,7 @@ struct CausalAttention {
     /// enough to keep sgemm efficient.
     static let queryBlock = 128
 
+    /// - Parameter scores: `threads × queryBlock × length` floats of scratch.
     func run(query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
              sequences: Int, length: Int, window: Int?, scores: UnsafeMutablePointer<Float>,
              output: UnsafeMutablePointer<Float>) {
@@ -24,9 +26,13 @@ struct CausalAttention {
         let groupSize = spec.headCount / spec.headCountKV
         let queryStride = spec.queryWidth, keyStride = spec.keyWidth
         let valueStride = spec.valueWidth, outputStride = spec.attentionOutputWidth
-        for sequence in 0..<sequences {
-            let firstRow = sequence * length
-            for head in 0..<spec.headCount {
+        let heads = spec.headCount, scale = spec.attentionScale
+        // One task per (sequence, head); each worker has its own scores and runs single-threaded sgemm.
+        Parallel.forEachRangeWithWorker(count: sequences * heads, threads: threads) { worker, tasks in
+            let workerScores = scores + worker * Self.queryBlock * length
+            for task in tasks {
+                let (sequence, head) = task.quotientAndRemainder(dividingBy: heads)
+                let firstRow = sequence * length
                 let kvHead = head / groupSize
                 let q = query + firstRow * queryStride + head * headWidth
                 let k = key + firstRow * keyStride + kvHead * headWidth
@@ -36,13 +42,12 @@ struct CausalAttention {
                     let blockEnd = min(length, blockStart + Self.queryBlock)
                     let firstKey = window.map { max(0, blockStart - $0 + 1) } ?? 0
                     let keys = blockEnd - firstKey
-                    BLAS.sgemm(.none, .transpose, m: blockEnd - blockStart, n: keys, k: headWidth,
-                               alpha: spec.attentionScale,
+                    BLAS.sgemm(.none, .transpose, m: blockEnd - blockStart, n: keys, k: headWidth, alpha: scale,
                                a: q + blockStart * queryStride, lda: queryStride,
-                               b: k + firstKey * keyStride, ldb: keyStride, c: scores, ldc: keys)
-                    maskAndSoftmax(scores, rows: blockStart..<blockEnd, firstKey: firstKey, window: window)
+                               b: k + firstKey * keyStride, ldb: keyStride, c: workerScores, ldc: keys)
+                    Self.maskAndSoftmax(workerScores, rows: blockStart..<blockEnd, firstKey: firstKey, window: window)
                     BLAS.sgemm(.none, .none, m: blockEnd - blockStart, n: valueWidth, k: keys,
-                               a: scores, lda: keys, b: v + firstKey * valueStride, ldb: valueStride,
+                               a: workerScores, lda: keys, b: v + firstKey * valueStride, ldb: valueStride,
                                c: o + blockStart * outputStride, ldc: outputStride)
                 }
             }
@@ -51,18 +56,16 @@ struct CausalAttention {
 
     /// Softmax of each score row over the keys its query may see; the others become 0. Row
     /// `i` of the block holds keys `firstKey ..< rows.upperBound`.
-    private func maskAndSoftmax(_ scores: UnsafeMutablePointer<Float>, rows: Range<Int>, firstKey: Int, window: Int?) {
+    private static func maskAndSoftmax(_ scores: UnsafeMutablePointer<Float>, rows: Range<Int>, firstKey: Int, window: Int?) {
         let keys = rows.upperBound - firstKey
-        Parallel.forEachRange(count: rows.count, threads: threads, grain: 16) { range in
-            for offset in range {
-                let position = rows.lowerBound + offset
-                let line = scores + offset * keys
-                let visibleFrom = (window.map { max(0, position - $0 + 1) } ?? 0) - firstKey
-                let visibleTo = position - firstKey // inclusive
-                if visibleFrom > 0 { line.update(repeating: 0, count: visibleFrom) }
-                VectorMath.softmax(line + visibleFrom, count: visibleTo - visibleFrom + 1)
-                if visibleTo + 1 < keys { (line + visibleTo + 1).update(repeating: 0, count: keys - visibleTo - 1) }
-            }
+        for offset in 0..<rows.count {
+            let position = rows.lowerBound + offset
+            let line = scores + offset * keys
+            let visibleFrom = (window.map { max(0, position - $0 + 1) } ?? 0) - firstKey
+            let visibleTo = position - firstKey // inclusive
+            if visibleFrom > 0 { line.update(repeating: 0, count: visibleFrom) }
+            VectorMath.softmax(line + visibleFrom, count: visibleTo - visibleFrom + 1)
+            if visibleTo + 1 < keys { (line + visibleTo + 1).update(repeating: 0, count: keys - visibleTo - 1) }
         }
     }
 }

@@ -6,6 +6,7 @@ import Kernels
 struct OutputProjection {
     let weight: LinearWeight
     let store: WeightStore
+    let threads: Int
     /// Vocabulary rows dequantized at a time for ``LogitsLayout/fullRows(rowsPerSlice:)``.
     static let vocabularyChunk = 8192
     /// Rows multiplied at a time in ``LogitsLayout/vocabularyBlocks(width:)``.
@@ -25,8 +26,9 @@ struct OutputProjection {
                 let matrix = try store.rows(weight, ids, scratch: scratch)
                 for first in stride(from: 0, to: rows, by: rowsPerProduct) {
                     let slice = first..<min(rows, first + rowsPerProduct)
-                    BLAS.sgemm(.none, .transpose, m: slice.count, n: ids.count, k: width,
-                               a: x + first * width, lda: width, b: matrix, ldb: width, c: logits, ldc: ids.count)
+                    BLAS.parallelProductTransposed(m: slice.count, n: ids.count, k: width,
+                                                   a: x + first * width, lda: width, b: matrix, ldb: width,
+                                                   c: logits, ldc: ids.count, threads: threads)
                     request.consume(LogitsBlock(rows: slice, vocabulary: ids, values: logits))
                 }
             }
@@ -40,9 +42,9 @@ struct OutputProjection {
                 for start in stride(from: 0, to: vocabulary, by: chunk) {
                     let ids = start..<min(vocabulary, start + chunk)
                     let matrix = try store.rows(weight, ids, scratch: scratch)
-                    BLAS.sgemm(.none, .transpose, m: slice.count, n: ids.count, k: width,
-                               a: x + first * width, lda: width, b: matrix, ldb: width,
-                               c: logits + start, ldc: vocabulary)
+                    BLAS.parallelProductTransposed(m: slice.count, n: ids.count, k: width,
+                                                   a: x + first * width, lda: width, b: matrix, ldb: width,
+                                                   c: logits + start, ldc: vocabulary, threads: threads)
                 }
                 request.consume(LogitsBlock(rows: slice, vocabulary: 0..<vocabulary, values: logits))
             }

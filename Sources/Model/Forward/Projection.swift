@@ -2,10 +2,11 @@ import GGUF
 import Kernels
 
 /// One weight product `output = input · Wᵀ` of the forward pass: tells the observer about the
-/// input, fetches the float32 matrix from the ``WeightStore`` and runs `BLAS.linear`.
+/// input, fetches the float32 matrix from the ``WeightStore`` and runs the product with its output columns split over the threads.
 struct Projection {
     let store: WeightStore
     let observer: (any ActivationObserver)?
+    let threads: Int
 
     func callAsFunction(_ weight: LinearWeight, input: UnsafePointer<Float>, rows: Int,
                         into output: UnsafeMutablePointer<Float>, expert: Int = 0,
@@ -14,7 +15,8 @@ struct Projection {
         observer?.observe(ObservedActivation(tensorName: weight.name, input: input, rows: rows,
                                              columns: weight.inFeatures, expert: routing))
         let matrix = try store.matrix(weight, expert: expert)
-        BLAS.linear(input: input, weight: matrix, output: output,
-                    rows: rows, inFeatures: weight.inFeatures, outFeatures: weight.outFeatures)
+        BLAS.parallelProductTransposed(m: rows, n: weight.outFeatures, k: weight.inFeatures,
+                                       a: input, lda: weight.inFeatures, b: matrix, ldb: weight.inFeatures,
+                                       c: output, ldc: weight.outFeatures, threads: threads)
     }
 }

@@ -75,7 +75,9 @@ public final class TransformerModel {
         self.blocks = blocks
         store = WeightStore(file: file, threads: options.threads)
         try store.cache(blocks.flatMap(\.matrices) + [output], budgetBytes: options.weightCacheBytes)
-        BLAS.setThreadCount(options.threads)
+        // All parallelism is ours: OpenBLAS runs single-threaded inside our loops (see
+        // BLAS.parallelProductTransposed), so no second thread pool spins between products.
+        BLAS.setThreadCount(1)
     }
 
     /// Bytes of float32 weights held in memory by the cache.
@@ -102,7 +104,7 @@ public final class TransformerModel {
         let width = spec.embeddingLength
         let threads = options.threads
         let operations = RowOperations(threads: threads)
-        let project = Projection(store: store, observer: observer)
+        let project = Projection(store: store, observer: observer, threads: threads)
         let space = workspace
 
         var hidden = space.hidden.reserve(tokenCount * width)
@@ -161,7 +163,7 @@ public final class TransformerModel {
         }
         observer?.observe(ObservedActivation(tensorName: output.name, input: final, rows: selected.count,
                                              columns: width, expert: nil))
-        try OutputProjection(weight: output, store: store).run(
+        try OutputProjection(weight: output, store: store, threads: threads).run(
             final, rows: selected.count, request: logits,
             weightScratch: space.outputWeights, logitsScratch: space.logits)
     }
@@ -227,7 +229,7 @@ public final class TransformerModel {
         CausalAttention(spec: spec, threads: options.threads).run(
             query: query, key: key, value: value, sequences: rows / length, length: length,
             window: spec.layers[layer].slidingWindow,
-            scores: space.scores.reserve(CausalAttention.queryBlock * length), output: attention)
+            scores: space.scores.reserve(options.threads * CausalAttention.queryBlock * length), output: attention)
         return attention
     }
 
