@@ -31,7 +31,7 @@ struct FixturePerplexityTests {
     /// Chunks 1 and 2 (`IMX_GEMMA_CHUNKS` evaluates more, at most 19), both in one batch.
     /// Slow in a debug build (about 2.5 minutes on 2 cores), almost all of it the Kernels SIMD
     /// exponential (scoring over 262,144 logits per row, GELU, softmax) built without optimization.
-    @Test("gemma-3-270m: running perplexity of the first chunks (c 512) within 1% of llama-perplexity (f32 K/V)",
+    @Test("gemma-3-270m: running perplexity of the first chunks (c 512) within 1% of llama-perplexity (f32 K/V and default)",
           .needsModel, .needsFixtures)
     func gemma() throws {
         let chunkCount = ProcessInfo.processInfo.environment["IMX_GEMMA_CHUNKS"].flatMap(Int.init) ?? 2
@@ -41,6 +41,11 @@ struct FixturePerplexityTests {
         print("gemma-3-270m running perplexity: \(values), llama.cpp f32kv \(reference.cumulativePerplexity.prefix(chunkCount))")
         for (k, (value, expected)) in zip(values, reference.cumulativePerplexity).enumerated() {
             #expect(abs(value - expected) <= 1e-2 * expected, "gemma [\(k + 1)]: \(value), llama.cpp f32kv \(expected)")
+        }
+        // The check: within 1% of llama.cpp's default run (f16 K/V, flash attention) too.
+        let defaultRun = try PerplexityReference.gemma(chunkCount: chunkCount, logName: "llama-perplexity.log")
+        for (k, (value, expected)) in zip(values, defaultRun.cumulativePerplexity).enumerated() {
+            #expect(abs(value - expected) <= 1e-2 * expected, "gemma [\(k + 1)]: \(value), llama.cpp default \(expected)")
         }
         #expect(values.count == chunkCount)
     }
