@@ -22,25 +22,8 @@ public enum Parallel {
         count: Int, threads: Int = processorCount, grain: Int = 1,
         _ body: (Range<Int>) -> Void
     ) {
-        guard count > 0 else { return }
-        let maxWorkers = max(1, count / max(1, grain))
-        let workers = min(max(1, threads), maxWorkers)
-        if workers == 1 {
-            body(0..<count)
-            return
-        }
-        let base = count / workers
-        let extra = count % workers
-        withoutActuallyEscaping(body) { escapable in
-            // Safe by the documented contract: every worker gets its own disjoint range.
-            nonisolated(unsafe) let work = escapable
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                // The first `extra` workers take one index more.
-                let start = worker * base + min(worker, extra)
-                let end = start + base + (worker < extra ? 1 : 0)
-                work(start..<end)
-            }
-        }
+        let workers = min(max(1, threads), max(1, count / max(1, grain)))
+        forEachRangeWithWorker(count: count, threads: workers) { _, range in body(range) }
     }
 
     /// Like ``forEachRange(count:threads:grain:_:)``, and also passes the worker's number
@@ -60,6 +43,7 @@ public enum Parallel {
             // Safe by the same contract as forEachRange: disjoint ranges, one worker number each.
             nonisolated(unsafe) let work = escapable
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                // The first `extra` workers take one index more.
                 let start = worker * base + min(worker, extra)
                 let end = start + base + (worker < extra ? 1 : 0)
                 work(worker, start..<end)

@@ -32,21 +32,17 @@ public struct Gemma3Configuration: Sendable, Equatable {
     }
 
     public func spec(vocabularySize: Int) -> TransformerSpec {
-        let layers = (0..<common.blockCount).map { index -> LayerSpec in
+        var spec = common.spec(family: .gemma3, vocabularySize: vocabularySize, layout: .neox, queryKeyNorms: true,
+                               feedForward: .dense(length: feedForwardLength, activation: .geluTanh))
+        spec.embeddingScale = Float(common.embeddingLength).squareRoot()
+        let queryScaleWidth = common.blockCount == 62 ? common.embeddingLength / common.headCount : common.keyLength
+        spec.attentionScale = 1 / Float(queryScaleWidth).squareRoot()
+        spec.postNorms = true
+        spec.layers = (0..<common.blockCount).map { index -> LayerSpec in
             index % Self.slidingWindowPattern < Self.slidingWindowPattern - 1
                 ? LayerSpec(ropeBase: Self.localRopeBase, ropeScale: 1, slidingWindow: slidingWindow)
                 : LayerSpec(ropeBase: common.ropeBase, ropeScale: common.ropeScaling.frequencyScale, slidingWindow: nil)
         }
-        let queryScaleWidth = common.blockCount == 62 ? common.embeddingLength / common.headCount : common.keyLength
-        return TransformerSpec(
-            family: .gemma3, embeddingLength: common.embeddingLength, blockCount: common.blockCount,
-            contextLength: common.contextLength, vocabularySize: vocabularySize,
-            headCount: common.headCount, headCountKV: common.headCountKV,
-            keyLength: common.keyLength, valueLength: common.valueLength, normEpsilon: common.rmsEpsilon,
-            embeddingScale: Float(common.embeddingLength).squareRoot(),
-            attentionScale: 1 / Float(queryScaleWidth).squareRoot(),
-            rope: common.rotary(layout: .neox), layers: layers,
-            attentionBiases: false, queryKeyNorms: true, postNorms: true,
-            feedForward: .dense(length: feedForwardLength, activation: .geluTanh))
+        return spec
     }
 }

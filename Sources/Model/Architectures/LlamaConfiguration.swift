@@ -1,4 +1,3 @@
-import Foundation
 import GGUF
 
 /// A `llama` model: pre-norm blocks with RMS norm, rotary positions in the normal (2i, 2i+1)
@@ -27,19 +26,12 @@ public struct LlamaConfiguration: Sendable, Equatable {
 
     /// The spec the forward pass runs; `frequencyFactors` come from `rope_freqs.weight` when present.
     public func spec(vocabularySize: Int, frequencyFactors: [Float]?) -> TransformerSpec {
-        var rope = common.rotary(layout: .normal)
-        rope.frequencyFactors = frequencyFactors
         let feedForward: FeedForwardSpec = expertCount > 0
             ? .experts(count: expertCount, used: expertUsedCount, length: feedForwardLength,
                        activation: .silu, normalizeWeights: true)
             : .dense(length: feedForwardLength, activation: .silu)
-        return TransformerSpec(
-            family: .llama, embeddingLength: common.embeddingLength, blockCount: common.blockCount,
-            contextLength: common.contextLength, vocabularySize: vocabularySize,
-            headCount: common.headCount, headCountKV: common.headCountKV,
-            keyLength: common.keyLength, valueLength: common.valueLength, normEpsilon: common.rmsEpsilon,
-            embeddingScale: 1, attentionScale: 1 / Float(common.keyLength).squareRoot(),
-            rope: rope, layers: common.uniformLayers,
-            attentionBiases: false, queryKeyNorms: false, postNorms: false, feedForward: feedForward)
+        var spec = common.spec(family: .llama, vocabularySize: vocabularySize, layout: .normal, feedForward: feedForward)
+        spec.rope.frequencyFactors = frequencyFactors
+        return spec
     }
 }

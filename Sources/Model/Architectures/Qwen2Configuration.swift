@@ -12,14 +12,7 @@ public struct Qwen2Configuration: Sendable, Equatable {
     }
 
     public func spec(vocabularySize: Int) -> TransformerSpec {
-        TransformerSpec(
-            family: .qwen2, embeddingLength: common.embeddingLength, blockCount: common.blockCount,
-            contextLength: common.contextLength, vocabularySize: vocabularySize,
-            headCount: common.headCount, headCountKV: common.headCountKV,
-            keyLength: common.keyLength, valueLength: common.valueLength, normEpsilon: common.rmsEpsilon,
-            embeddingScale: 1, attentionScale: 1 / Float(common.keyLength).squareRoot(),
-            rope: common.rotary(layout: .neox), layers: common.uniformLayers,
-            attentionBiases: true, queryKeyNorms: false, postNorms: false,
-            feedForward: .dense(length: feedForwardLength, activation: .silu))
+        common.spec(family: .qwen2, vocabularySize: vocabularySize, layout: .neox, attentionBiases: true,
+                    feedForward: .dense(length: feedForwardLength, activation: .silu))
     }
 }

@@ -13,14 +13,7 @@ public struct Qwen3Configuration: Sendable, Equatable {
     }
 
     public func spec(vocabularySize: Int) -> TransformerSpec {
-        TransformerSpec(
-            family: .qwen3, embeddingLength: common.embeddingLength, blockCount: common.blockCount,
-            contextLength: common.contextLength, vocabularySize: vocabularySize,
-            headCount: common.headCount, headCountKV: common.headCountKV,
-            keyLength: common.keyLength, valueLength: common.valueLength, normEpsilon: common.rmsEpsilon,
-            embeddingScale: 1, attentionScale: 1 / Float(common.keyLength).squareRoot(),
-            rope: common.rotary(layout: .neox), layers: common.uniformLayers,
-            attentionBiases: false, queryKeyNorms: true, postNorms: false,
-            feedForward: .dense(length: feedForwardLength, activation: .silu))
+        common.spec(family: .qwen3, vocabularySize: vocabularySize, layout: .neox, queryKeyNorms: true,
+                    feedForward: .dense(length: feedForwardLength, activation: .silu))
     }
 }

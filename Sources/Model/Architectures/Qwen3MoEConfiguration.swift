@@ -22,15 +22,8 @@ public struct Qwen3MoEConfiguration: Sendable, Equatable {
     }
 
     public func spec(vocabularySize: Int) -> TransformerSpec {
-        TransformerSpec(
-            family: .qwen3moe, embeddingLength: common.embeddingLength, blockCount: common.blockCount,
-            contextLength: common.contextLength, vocabularySize: vocabularySize,
-            headCount: common.headCount, headCountKV: common.headCountKV,
-            keyLength: common.keyLength, valueLength: common.valueLength, normEpsilon: common.rmsEpsilon,
-            embeddingScale: 1, attentionScale: 1 / Float(common.keyLength).squareRoot(),
-            rope: common.rotary(layout: .neox), layers: common.uniformLayers,
-            attentionBiases: false, queryKeyNorms: true, postNorms: false,
-            feedForward: .experts(count: expertCount, used: expertUsedCount, length: expertFeedForwardLength,
-                                  activation: .silu, normalizeWeights: true))
+        common.spec(family: .qwen3moe, vocabularySize: vocabularySize, layout: .neox, queryKeyNorms: true,
+                    feedForward: .experts(count: expertCount, used: expertUsedCount, length: expertFeedForwardLength,
+                                          activation: .silu, normalizeWeights: true))
     }
 }

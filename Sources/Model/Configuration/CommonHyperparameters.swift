@@ -95,6 +95,22 @@ public struct CommonHyperparameters: Sendable, Equatable {
         }
     }
 
+    /// The spec of a family built on these keys: every layer global, q·k scaled by
+    /// 1/√key_length, no embedding scale and no post-norms unless the family changes them.
+    public func spec(family: ArchitectureFamily, vocabularySize: Int, layout: RotarySpec.Layout,
+                     attentionBiases: Bool = false, queryKeyNorms: Bool = false,
+                     feedForward: FeedForwardSpec) -> TransformerSpec {
+        TransformerSpec(
+            family: family, embeddingLength: embeddingLength, blockCount: blockCount,
+            contextLength: contextLength, vocabularySize: vocabularySize,
+            headCount: headCount, headCountKV: headCountKV,
+            keyLength: keyLength, valueLength: valueLength, normEpsilon: rmsEpsilon,
+            embeddingScale: 1, attentionScale: 1 / Float(keyLength).squareRoot(),
+            rope: rotary(layout: layout), layers: uniformLayers,
+            attentionBiases: attentionBiases, queryKeyNorms: queryKeyNorms, postNorms: false,
+            feedForward: feedForward)
+    }
+
     /// The rotary description for `layout`, with this configuration's scaling.
     public func rotary(layout: RotarySpec.Layout) -> RotarySpec {
         RotarySpec(dimensions: ropeDimensions, layout: layout,
