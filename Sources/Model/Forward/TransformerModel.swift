@@ -180,7 +180,7 @@ public final class TransformerModel {
                 for index in range {
                     let row = Int(tokens[index])
                     let destination = hidden + index * width
-                    if let resident = weight.cached ?? weight.direct.map(UnsafeMutablePointer.init(mutating:)) {
+                    if let resident = weight.cached.map({ UnsafePointer($0) }) ?? weight.direct {
                         destination.update(from: resident + row * width, count: width)
                     } else {
                         do throws(GGUFError) {

@@ -42,15 +42,8 @@ final class WeightStore {
     /// Expert `expert`'s matrix of `weight` as `outFeatures × inFeatures` float32, valid until
     /// the next call (it may live in the shared scratch buffer).
     func matrix(_ weight: LinearWeight, expert: Int = 0) throws(GGUFError) -> UnsafePointer<Float> {
-        let offset = expert * weight.matrixElementCount
-        if let cached = weight.cached { return UnsafePointer(cached + offset) }
-        if let direct = weight.direct { return direct + offset }
-        let destination = scratch.reserve(weight.matrixElementCount)
         let rows = (expert * weight.outFeatures)..<((expert + 1) * weight.outFeatures)
-        try file.dequantizeRows(weight.tensor, rows: rows,
-                                into: UnsafeMutableBufferPointer(start: destination, count: weight.matrixElementCount),
-                                threads: threads)
-        return UnsafePointer(destination)
+        return try self.rows(weight, rows, scratch: weight.isResident ? scratch.pointer : scratch.reserve(weight.matrixElementCount))
     }
 
     /// Rows `rows` of `weight` (expert 0, or the flattened stack) as float32 in `destination`,
