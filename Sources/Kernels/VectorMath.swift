@@ -50,4 +50,53 @@ extension VectorMath {
         for lane in 0..<8 { total += Double(vector[lane]) }
         return total
     }
+
+    /// Σ term(x)[i] over `count` floats: terms summed in two Float SIMD accumulators per block
+    /// of ``sumBlock`` elements, each block's lanes then added into a `Double`; the tail's terms
+    /// are added one by one. Shared by the log-sum-exp and RMS-norm reductions.
+    @inline(__always)
+    static func blockedSum(_ x: UnsafePointer<Float>, count: Int, term: (SIMD8<Float>) -> SIMD8<Float>) -> Double {
+        var total = 0.0
+        let whole = count & ~(lanes &- 1)
+        var i = 0
+        while i < whole {
+            let blockEnd = Swift.min(whole, i &+ sumBlock)
+            var sum0 = SIMD8<Float>()
+            var sum1 = SIMD8<Float>()
+            while i &+ 2 &* lanes <= blockEnd {
+                sum0 += term(load8(x, i))
+                sum1 += term(load8(x, i &+ lanes))
+                i &+= 2 &* lanes  // ≤ blockEnd ≤ count: cannot overflow
+            }
+            if i < blockEnd {
+                sum0 += term(load8(x, i))
+                i &+= lanes
+            }
+            total += widenedSum(sum0 + sum1)
+        }
+        if i < count {
+            let rest = count &- i
+            let terms = term(loadPartial(x, i, count: rest, fill: 0))
+            for lane in 0..<rest { total += Double(terms[lane]) }
+        }
+        return total
+    }
+
+    /// `gate[i] = activation(gate[i]) · up[i]` over `count` floats, eight at a time.
+    @inline(__always)
+    static func gatedProduct(gate: UnsafeMutablePointer<Float>, up: UnsafePointer<Float>, count: Int,
+                             activation: (SIMD8<Float>) -> SIMD8<Float>) {
+        let whole = count & ~(lanes &- 1)
+        var i = 0
+        while i < whole {
+            store8(activation(load8(gate, i)) * load8(up, i), gate, i)
+            i &+= lanes  // i < whole ≤ count: cannot overflow
+        }
+        if i < count {
+            let rest = count &- i
+            let g = loadPartial(gate, i, count: rest, fill: 0)
+            let u = loadPartial(up, i, count: rest, fill: 0)
+            storePartial(activation(g) * u, gate, i, count: rest)
+        }
+    }
 }

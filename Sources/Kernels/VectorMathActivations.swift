@@ -6,18 +6,7 @@ extension VectorMath {
     /// Relative error within a few ulp. Large positive g gives g; once e^-g overflows
     /// (g < ≈ -88.7, where the exact result is below ≈ 3e-37) the result is -0; NaN propagates.
     public static func siluMultiply(gate: UnsafeMutablePointer<Float>, up: UnsafePointer<Float>, count: Int) {
-        let whole = count & ~(lanes &- 1)
-        var i = 0
-        while i < whole {
-            store8(silu(load8(gate, i)) * load8(up, i), gate, i)
-            i &+= lanes  // i < whole ≤ count: cannot overflow
-        }
-        if i < count {
-            let rest = count &- i
-            let g = loadPartial(gate, i, count: rest, fill: 0)
-            let u = loadPartial(up, i, count: rest, fill: 0)
-            storePartial(silu(g) * u, gate, i, count: rest)
-        }
+        gatedProduct(gate: gate, up: up, count: count, activation: silu)
     }
 
     /// GEGLU with the tanh approximation of GELU (ggml's `gelu`):
@@ -29,18 +18,7 @@ extension VectorMath {
     /// NaN propagates. In the negative tail the Float rounding of u is amplified by |2u|, as in any
     /// Float evaluation of this formula (≈ 1e-5 relative at g = -9).
     public static func geluTanhMultiply(gate: UnsafeMutablePointer<Float>, up: UnsafePointer<Float>, count: Int) {
-        let whole = count & ~(lanes &- 1)
-        var i = 0
-        while i < whole {
-            store8(geluTanh(load8(gate, i)) * load8(up, i), gate, i)
-            i &+= lanes  // i < whole ≤ count: cannot overflow
-        }
-        if i < count {
-            let rest = count &- i
-            let g = loadPartial(gate, i, count: rest, fill: 0)
-            let u = loadPartial(up, i, count: rest, fill: 0)
-            storePartial(geluTanh(g) * u, gate, i, count: rest)
-        }
+        gatedProduct(gate: gate, up: up, count: count, activation: geluTanh)
     }
 
     /// g / (1 + e^-g) for eight lanes.

@@ -37,31 +37,6 @@ extension VectorMath {
 
     /// Σ x[i]², squares summed in Float SIMD lanes per block of 1024 and blocks in `Double`.
     static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
-        var total = 0.0
-        let whole = count & ~(lanes &- 1)
-        var i = 0
-        while i < whole {
-            let blockEnd = Swift.min(whole, i &+ sumBlock)
-            var sum0 = SIMD8<Float>()
-            var sum1 = SIMD8<Float>()
-            while i &+ 2 &* lanes <= blockEnd {
-                let a = load8(x, i)
-                let b = load8(x, i &+ lanes)
-                sum0 += a * a
-                sum1 += b * b
-                i &+= 2 &* lanes  // ≤ blockEnd ≤ count: cannot overflow
-            }
-            if i < blockEnd {
-                let a = load8(x, i)
-                sum0 += a * a
-                i &+= lanes
-            }
-            total += widenedSum(sum0 + sum1)
-        }
-        while i < count {
-            total += Double(x[i] * x[i])
-            i &+= 1
-        }
-        return total
+        blockedSum(x, count: count) { $0 * $0 }
     }
 }

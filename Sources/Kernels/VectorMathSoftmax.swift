@@ -32,31 +32,7 @@ extension VectorMath {
     /// (≈ 1e-7) even for a 262,144-entry vocabulary. Entries of -infinity contribute 0; a NaN
     /// entry (or m) makes the sum NaN; terms with x - m above ≈ 88.7 make it +inf.
     public static func sumOfExponentials(_ x: UnsafePointer<Float>, count: Int, subtracting m: Float) -> Double {
-        var total = 0.0
-        let whole = count & ~(lanes &- 1)
-        var i = 0
-        while i < whole {
-            // One block: at most `sumBlock` elements, two independent accumulators.
-            let blockEnd = Swift.min(whole, i &+ sumBlock)
-            var sum0 = SIMD8<Float>()
-            var sum1 = SIMD8<Float>()
-            while i &+ 2 &* lanes <= blockEnd {
-                sum0 += exponential(load8(x, i) - m)
-                sum1 += exponential(load8(x, i &+ lanes) - m)
-                i &+= 2 &* lanes  // ≤ blockEnd ≤ count: cannot overflow
-            }
-            if i < blockEnd {
-                sum0 += exponential(load8(x, i) - m)
-                i &+= lanes
-            }
-            total += widenedSum(sum0 + sum1)
-        }
-        if i < count {
-            let rest = count &- i
-            let e = exponential(loadPartial(x, i, count: rest, fill: 0) - m)
-            for lane in 0..<rest { total += Double(e[lane]) }
-        }
-        return total
+        blockedSum(x, count: count) { exponential($0 - m) }
     }
 
     /// Replaces the `count` values of `row` with their softmax, e^(x - max) / Σ e^(x - max).
