@@ -180,16 +180,11 @@ public final class TransformerModel {
                 for index in range {
                     let row = Int(tokens[index])
                     let destination = hidden + index * width
-                    if let resident = weight.cached.map({ UnsafePointer($0) }) ?? weight.direct {
-                        destination.update(from: resident + row * width, count: width)
-                    } else {
-                        do throws(GGUFError) {
-                            try file.dequantizeRows(weight.tensor, rows: row..<(row + 1),
-                                                    into: UnsafeMutableBufferPointer(start: destination, count: width),
-                                                    threads: 1)
-                        } catch {
-                            failure.withLock { $0 = error } // the same error for every row; any one will do
-                        }
+                    do throws(GGUFError) {
+                        let values = try store.rows(weight, row..<(row + 1), scratch: destination, threads: 1)
+                        if values != UnsafePointer(destination) { destination.update(from: values, count: width) }
+                    } catch {
+                        failure.withLock { $0 = error } // the same error for every row; any one will do
                     }
                     if scale != 1 { VectorMath.scale(destination, count: width, by: scale) }
                 }
