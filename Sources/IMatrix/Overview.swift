@@ -1,5 +1,10 @@
-// IMatrix: the importance-matrix accumulator behind the forward-pass observer (Σx² per input
-// column, per-expert token counts), llama.cpp's legacy `imatrix.dat` and GGUF imatrix files,
-// MoE coverage and partial-data policies.
+// IMatrix: importance matrices as llama.cpp computes, stores and combines them.
 //
-// Filled by the imatrix issue; the target exists so the architecture is visible.
+//   Accumulation/  ImatrixAccumulator — the forward-pass observer: Σx² per input column (float64)
+//                  and token counts, per expert for `*_exps` tensors.
+//   Collection/    ImatrixCollection / ImatrixEntry — the in-memory state, with llama-imatrix's
+//                  rules for loading and adding files (`--in-file`, combine, resume).
+//   Files/         the GGUF imatrix format and the legacy `imatrix.dat`, both directions,
+//                  byte-compatible with llama.cpp; writes are atomic.
+//   Policies/      what to do with experts that got no tokens (keep, fill-one, ik, skip, prior).
+//   Reports/       expert coverage and llama.cpp's `--show-statistics` figures.

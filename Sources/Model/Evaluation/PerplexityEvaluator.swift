@@ -35,30 +35,46 @@ public struct PerplexityEvaluator {
     public func run(observer: (any ActivationObserver)? = nil,
                     progress: (ChunkReport) -> Void = { _ in }) throws(GGUFError) -> PerplexityAccumulator {
         var total = PerplexityAccumulator()
-        let positions = Array(plan.scoredPositions)
         for firstChunk in stride(from: 0, to: plan.chunkCount, by: chunksPerBatch) {
             let chunks = firstChunk..<min(plan.chunkCount, firstChunk + chunksPerBatch)
-            var tokens: [Int32] = []
-            var targets: [Int32] = []
-            for chunk in chunks {
-                tokens += plan.input(ofChunk: chunk)
-                targets += positions.map { plan.target(ofChunk: chunk, position: $0) }
-            }
-            let scorer = NextTokenScorer(targets: targets, threads: model.options.threads)
-            let request = LogitsRequest(positions: positions, layout: .vocabularyBlocks(width: vocabularyBlockWidth),
-                                        consume: scorer.consume)
-            try model.evaluate(TokenBatch(tokens: tokens, sequenceLength: plan.contextLength),
-                               observer: observer, logits: request)
-            let logProbabilities = scorer.logProbabilities()
-            for (offset, chunk) in chunks.enumerated() {
-                let slice = logProbabilities[(offset * positions.count)..<((offset + 1) * positions.count)]
+            let scores = try evaluate(chunks: chunks, observer: observer, scoring: true)
+            for (chunk, logProbabilities) in zip(chunks, scores) {
                 var own = PerplexityAccumulator()
-                own.add(logProbabilities: slice)
-                total.add(logProbabilities: slice)
+                own.add(logProbabilities: logProbabilities)
+                total.add(logProbabilities: logProbabilities)
                 progress(ChunkReport(chunk: chunk + 1, runningPerplexity: total.perplexity,
                                      chunkPerplexity: own.perplexity, tokensEvaluated: (chunk + 1) * plan.contextLength))
             }
         }
         return total
+    }
+
+    /// Runs `chunks` of the plan as one forward batch.
+    /// - Parameter scoring: whether to compute the logits of the scored positions; without
+    ///   scoring the output projection does not run at all.
+    /// - Returns: per chunk, the log-probabilities of its scored predictions (empty arrays
+    ///   without scoring).
+    public func evaluate(chunks: Range<Int>, observer: (any ActivationObserver)?,
+                         scoring: Bool) throws(GGUFError) -> [[Double]] {
+        let positions = Array(plan.scoredPositions)
+        var tokens: [Int32] = []
+        var targets: [Int32] = []
+        for chunk in chunks {
+            tokens += plan.input(ofChunk: chunk)
+            targets += positions.map { plan.target(ofChunk: chunk, position: $0) }
+        }
+        let batch = TokenBatch(tokens: tokens, sequenceLength: plan.contextLength)
+        guard scoring else {
+            try model.evaluate(batch, observer: observer, logits: nil)
+            return chunks.map { _ in [] }
+        }
+        let scorer = NextTokenScorer(targets: targets, threads: model.options.threads)
+        let request = LogitsRequest(positions: positions, layout: .vocabularyBlocks(width: vocabularyBlockWidth),
+                                    consume: scorer.consume)
+        try model.evaluate(batch, observer: observer, logits: request)
+        let logProbabilities = scorer.logProbabilities()
+        return (0..<chunks.count).map { offset in
+            Array(logProbabilities[(offset * positions.count)..<((offset + 1) * positions.count)])
+        }
     }
 }

@@ -92,7 +92,8 @@ public final class TransformerModel {
     ///   - observer: receives the input of every weight product (``ActivationObserver``). With an
     ///     observer every row goes through the last block, as in llama-imatrix; without one the
     ///     last block's attention output and feed-forward run only for rows whose logits are
-    ///     requested.
+    ///     requested. The observer sees the output matrix's input for every row, even when
+    ///     `logits` is nil (the product itself then does not run).
     ///   - logits: the positions whose logits are computed and their consumer; nil skips the
     ///     output projection entirely.
     /// - Throws: ``GGUFError`` for a token id outside the vocabulary, a sequence longer than the
@@ -150,6 +151,24 @@ public final class TransformerModel {
             operations.add(hidden, projected, count: rows * width)
         }
 
+        if let observer {
+            // llama-imatrix asks for the logits of every token, so the output matrix's input is
+            // observed for every row, whether or not (and for whichever rows) logits are computed.
+            let everyRow = space.normed.reserve(tokenCount * width)
+            operations.rmsNorm(hidden, weight: outputNorm, rows: tokenCount, width: width,
+                               epsilon: spec.normEpsilon, into: everyRow)
+            observer.observe(ObservedActivation(tensorName: output.name, input: everyRow, rows: tokenCount,
+                                                columns: width, expert: nil))
+            guard let logits, let selected else { return }
+            let final = space.compactHidden.reserve(selected.count * width)
+            selected.withUnsafeBufferPointer { indices in
+                operations.gather(everyRow, width: width, indices: indices.baseAddress!, count: indices.count, into: final)
+            }
+            try OutputProjection(weight: output, store: store, threads: threads).run(
+                final, rows: selected.count, request: logits,
+                weightScratch: space.outputWeights, logitsScratch: space.logits)
+            return
+        }
         guard let logits, let selected else { return }
         let final = space.normed.reserve(selected.count * width)
         if compacted {
@@ -161,8 +180,6 @@ public final class TransformerModel {
             operations.rmsNorm(final, weight: outputNorm, rows: selected.count, width: width,
                                epsilon: spec.normEpsilon, into: final)
         }
-        observer?.observe(ObservedActivation(tensorName: output.name, input: final, rows: selected.count,
-                                             columns: width, expert: nil))
         try OutputProjection(weight: output, store: store, threads: threads).run(
             final, rows: selected.count, request: logits,
             weightScratch: space.outputWeights, logitsScratch: space.logits)

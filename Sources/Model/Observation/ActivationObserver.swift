@@ -10,7 +10,8 @@
 /// then `ffn_gate`, `ffn_up` (same rows), `ffn_down` — or for a mixture of experts
 /// `ffn_gate_inp` (dense), then per expert that received tokens `ffn_gate_exps`, `ffn_up_exps`
 /// and `ffn_down_exps` with that expert's rows. Finally the output matrix (`output.weight`, or
-/// `token_embd.weight` when the output is tied) with the rows whose logits are computed.
+/// `token_embd.weight` when the output is tied) with every row of the batch, as llama-imatrix
+/// requests logits for all tokens — also when no logits are requested and the product is skipped.
 public protocol ActivationObserver: AnyObject {
     /// Called with the input rows of one weight product.
     func observe(_ activation: ObservedActivation)

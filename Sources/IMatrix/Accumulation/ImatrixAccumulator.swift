@@ -1,0 +1,99 @@
+import Kernels
+import Model
+
+/// The forward-pass observer that builds an importance matrix: for every collected weight
+/// product it adds Σx² of the input rows per column and the number of rows, per expert for
+/// expert tensors — llama-imatrix's `collect_imatrix`.
+///
+/// Collected, as llama.cpp does: every `blk.*` weight (attention, feed-forward, router
+/// `ffn_gate_inp`, shared experts); `output.weight` only with `processOutput`; never
+/// `token_embd.weight` (nor the tied output that reuses it). Dense products with fewer than
+/// 16 rows are ignored (llama.cpp's filter for tiny ubatches); expert slices never are.
+/// An expert tensor's count grows by one per (token, selected expert).
+///
+/// A non-finite input stops collection: ``failure`` names the tensor, the expert and the chunk,
+/// and the run reports it after the batch.
+public final class ImatrixAccumulator: ActivationObserver {
+    /// The data so far (the run adds datasets and the chunk count).
+    public internal(set) var collection: ImatrixCollection
+    /// Whether `output.weight` is collected (`--process-output`).
+    public let processOutput: Bool
+    public let threads: Int
+    /// The first error met; nothing more is collected after it.
+    public private(set) var failure: ImatrixError?
+    /// Where the current batch's rows come from, for error messages: the 0-based chunk number
+    /// of its first row and the rows per chunk.
+    public var batchOrigin = (firstChunk: 0, chunkSize: 1)
+    /// The model's file, for error messages.
+    public var source = "model"
+
+    /// Dense products with fewer rows are not collected (llama.cpp: `src1->ne[1] < 16`).
+    public static let minimumDenseRows = 16
+
+    public init(collection: ImatrixCollection = ImatrixCollection(), processOutput: Bool = false,
+                threads: Int = Parallel.processorCount) {
+        self.collection = collection
+        self.processOutput = processOutput
+        self.threads = threads
+    }
+
+    /// Whether llama-imatrix collects the weight named `name`.
+    public func collects(_ name: String) -> Bool {
+        name.hasPrefix("blk.") || (processOutput && name == "output.weight")
+    }
+
+    public func observe(_ activation: ObservedActivation) {
+        guard failure == nil, collects(activation.tensorName) else { return }
+        if activation.expert == nil, activation.rows < ImatrixAccumulator.minimumDenseRows { return }
+        let name = activation.tensorName
+        var entry = collection.entries.removeValue(forKey: name)
+        defer { if let entry { collection.entries[name] = entry } }
+        let columns = activation.columns
+        let matrix: Int
+        if let expert = activation.expert {
+            if entry == nil { entry = ImatrixEntry(name: name, columns: columns, matrices: expert.expertCount) }
+            entry!.broadcastCounts(to: expert.expertCount)
+            guard entry!.sums.count == columns * expert.expertCount, entry!.counts.count == expert.expertCount else {
+                failure = ImatrixError(file: source, field: name,
+                                       message: "inconsistent size: \(entry!.sums.count) values and \(entry!.counts.count) counts collected, this product has \(expert.expertCount) experts of \(columns) columns")
+                return
+            }
+            matrix = expert.expert
+        } else {
+            if entry == nil { entry = ImatrixEntry(name: name, columns: columns, matrices: 1) }
+            guard entry!.sums.count == columns, entry!.counts.count == 1 else {
+                failure = ImatrixError(file: source, field: name,
+                                       message: "inconsistent size: \(entry!.sums.count) values collected, this product has \(columns) columns")
+                return
+            }
+            matrix = 0
+        }
+        entry!.counts[matrix] += Int64(activation.rows)
+        let finite = entry!.sums.withUnsafeMutableBufferPointer { sums -> Bool in
+            let target = sums.baseAddress! + matrix * columns
+            ColumnSquares.accumulate(activation.input, rows: activation.rows, columns: columns, into: target, threads: threads)
+            for j in 0..<columns where !target[j].isFinite { return false }
+            return true
+        }
+        if !finite { failure = nonFiniteError(activation) }
+    }
+
+    /// The error for a product whose input holds a non-finite value, naming the chunk of the
+    /// first such row.
+    private func nonFiniteError(_ activation: ObservedActivation) -> ImatrixError {
+        var badRow = 0
+        search: for row in 0..<activation.rows {
+            for column in 0..<activation.columns {
+                let value = activation.input[row * activation.columns + column]
+                guard !(value * value).isFinite else { continue }
+                badRow = row
+                break search
+            }
+        }
+        let token = activation.expert.map { Int($0.tokenIndices[badRow]) } ?? badRow
+        let chunk = batchOrigin.firstChunk + token / max(1, batchOrigin.chunkSize) + 1
+        let expert = activation.expert.map { " expert \($0.expert)" } ?? ""
+        return ImatrixError(file: source, field: activation.tensorName,
+                            message: "non-finite activation for\(expert) in chunk \(chunk) (token \(token % max(1, batchOrigin.chunkSize)) of the chunk)")
+    }
+}

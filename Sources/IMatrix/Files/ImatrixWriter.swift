@@ -1,0 +1,72 @@
+import Kernels
+
+/// Writes an ``ImatrixCollection`` in either format after a ``PartialDataPolicy``, atomically
+/// (temporary file, then rename), so a reader never sees a half-written imatrix. The same
+/// collection always gives the same bytes.
+public struct ImatrixWriter: Sendable {
+    /// What a write did.
+    public struct Report: Sendable {
+        /// The policy's decision for every entry with missing data (or every entry for `prior`).
+        public var decisions: [(name: String, decision: PolicyDecision)]
+        /// Entries written.
+        public var writtenEntries: Int
+        /// Entries in the collection.
+        public var totalEntries: Int
+        /// Bytes written.
+        public var byteCount: Int
+    }
+
+    public var format: StoredImatrix.Format
+    /// `imatrix.chunk_size` (GGUF) and `C` in the legacy `ncall = ⌈max count / C⌉`.
+    public var chunkSize: Int
+    public var policy: PartialDataPolicy
+
+    /// - Parameter policy: nil means the format's llama.cpp default (`keep`; the legacy
+    ///   format always stores missing experts as importance 1).
+    public init(format: StoredImatrix.Format, chunkSize: Int, policy: PartialDataPolicy? = nil) {
+        self.format = format
+        self.chunkSize = chunkSize
+        self.policy = policy ?? .keep
+    }
+
+    /// The file's bytes and the report (with `byteCount` set).
+    public func encode(_ collection: ImatrixCollection) throws(ImatrixError) -> (bytes: [UInt8], report: Report) {
+        let entries = collection.sortedEntries
+        let (written, decisions) = policy.apply(to: entries)
+        let reported = decisions.filter { $0.1.action != .unchanged }.map { (name: $0.0, decision: $0.1) }
+        var legacyDropped: [String] = []
+        let bytes: [UInt8]
+        switch format {
+        case .gguf:
+            bytes = try ImatrixGGUFFormat.encode(written, datasets: collection.datasets,
+                                                 chunkCount: collection.chunkCount, chunkSize: chunkSize)
+        case .dat:
+            let result = LegacyImatrixFormat.encode(written, chunkSize: chunkSize, chunkCount: collection.chunkCount,
+                                                    dataset: collection.datasets.last ?? "")
+            bytes = result.bytes
+            legacyDropped = result.skipped
+        }
+        var all = reported
+        for name in legacyDropped where !all.contains(where: { $0.name == name }) {
+            all.append((name: name, decision: PolicyDecision(action: .skipped(reason: "no data (legacy format)"),
+                                                             missing: collection.entries[name]?.zeroCountMatrices ?? [])))
+        }
+        for index in all.indices where legacyDropped.contains(all[index].name) {
+            all[index].decision.action = .skipped(reason: "no data: the legacy format cannot store it")
+        }
+        let report = Report(decisions: all, writtenEntries: written.count - legacyDropped.count,
+                            totalEntries: entries.count, byteCount: bytes.count)
+        return (bytes, report)
+    }
+
+    /// Writes `collection` to `path` atomically.
+    /// - Throws: ``ImatrixError`` naming the path when it cannot be written.
+    @discardableResult
+    public func write(_ collection: ImatrixCollection, to path: String) throws(ImatrixError) -> Report {
+        let (bytes, report) = try encode(collection)
+        do { try AtomicFile.write(bytes, to: path) } catch {
+            throw ImatrixError(file: path, field: "output", message: "cannot write: \(error.reason)")
+        }
+        return report
+    }
+}

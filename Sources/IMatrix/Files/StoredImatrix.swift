@@ -1,0 +1,72 @@
+import Foundation
+
+/// An imatrix file as stored: the GGUF imatrix format or llama.cpp's legacy `imatrix.dat`.
+///
+///     let file = try StoredImatrix.read(path: "imatrix.gguf")
+///     var collection = ImatrixCollection()
+///     try collection.add(file, chunkSize: 512)
+///
+/// Values are kept exactly as stored: GGUF raw Σx² with token counts per matrix; legacy
+/// `(mean · ncall)` with the single `ncall` as the count.
+public struct StoredImatrix: Sendable, Equatable {
+    /// The two on-disk formats.
+    public enum Format: String, Sendable, Equatable, CaseIterable {
+        /// GGUF imatrix (`general.type = imatrix`, `NAME.in_sum2` + `NAME.counts`).
+        case gguf
+        /// llama.cpp's legacy binary `imatrix.dat`.
+        case dat
+    }
+
+    /// One stored tensor entry.
+    public struct Entry: Sendable, Equatable {
+        public var name: String
+        /// GGUF: Σx², expert-major. Legacy: `mean · ncall` per value.
+        public var values: [Float]
+        /// GGUF: token count per matrix (rounded as llama.cpp's `lround`). Legacy: `[ncall]`.
+        public var counts: [Int64]
+
+        public init(name: String, values: [Float], counts: [Int64]) {
+            self.name = name
+            self.values = values
+            self.counts = counts
+        }
+    }
+
+    /// Where the file was read from (or will be written).
+    public var path: String
+    public var format: Format
+    /// Entries in file order.
+    public var entries: [Entry]
+    /// GGUF: `imatrix.datasets`. Legacy: the trailer's dataset, if any.
+    public var datasets: [String]
+    /// GGUF: `imatrix.chunk_count`. Legacy: the trailer's `last_chunk` (nil without trailer).
+    public var chunkCount: Int?
+    /// GGUF: `imatrix.chunk_size` (legacy files do not record it).
+    public var chunkSize: Int?
+
+    public init(path: String, format: Format, entries: [Entry], datasets: [String], chunkCount: Int?, chunkSize: Int?) {
+        self.path = path
+        self.format = format
+        self.entries = entries
+        self.datasets = datasets
+        self.chunkCount = chunkCount
+        self.chunkSize = chunkSize
+    }
+
+    /// Reads either format; a file starting with `GGUF` is read as GGUF, anything else as
+    /// legacy (llama.cpp's loader tries GGUF first, then falls back).
+    /// - Throws: ``ImatrixError`` naming the file and the field for an unreadable, truncated or
+    ///   inconsistent file.
+    public static func read(path: String) throws(ImatrixError) -> StoredImatrix {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file"
+            throw ImatrixError(file: path, field: "file", message: reason)
+        }
+        let bytes = [UInt8](data)
+        if bytes.starts(with: Array("GGUF".utf8)) { return try ImatrixGGUFFormat.decode(path: path) }
+        return try LegacyImatrixFormat.decode(bytes, path: path)
+    }
+
+    /// Entry by name.
+    public func entry(named name: String) -> Entry? { entries.first { $0.name == name } }
+}
