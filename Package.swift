@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "imx",
             dependencies: [
-                "GGUF", "Kernels", "Tokenizers", "Model", "Harness", "Quantization", "Weighting",
+                "GGUF", "Kernels", "Tokenizers", "Model", "IMatrix", "Harness", "Quantization", "Weighting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings
@@ -65,6 +65,7 @@ let package = Package(
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "GGUF", "Kernels", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "WeightingTests", dependencies: ["Weighting", "Quantization", "GGUF", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "ModelTests", dependencies: ["Model", "GGUF", "Kernels", "TestSupport", "Tokenizers"], swiftSettings: settings),
+        .testTarget(name: "IMatrixTests", dependencies: ["IMatrix", "Model", "GGUF", "Kernels", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "imxTests", dependencies: ["imx", "GGUF", "TestSupport"], swiftSettings: settings),
     ]
 )
