@@ -64,6 +64,10 @@ struct ComputeCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of text: per-chunk PPL, saves, partial-data decisions, tokens/s, peak memory.")
     var json = false
 
+    @Flag(name: .customLong("f32-activations"),
+          help: "Multiply quantized weights with unrounded float32 inputs instead of rounding them to 8-bit blocks as llama.cpp's CPU backend does.")
+    var float32Activations = false
+
     @OptionGroup var threadOptions: ThreadOptions
 
     func validate() throws {
@@ -93,6 +97,7 @@ struct ComputeCommand: ParsableCommand {
         settings.batchTokens = batchSize
         settings.threads = threadOptions.threads
         settings.weightCacheBytes = memory << 20
+        settings.activationPrecision = float32Activations ? .float32 : .ggmlCPU
 
         var progress: ProgressLine?
         var printedChunks = false

@@ -38,6 +38,10 @@ struct PerplexityCommand: ParsableCommand {
     @Flag(help: "Print JSON: per-chunk values, final PPL and error, tokens/s, peak memory.")
     var json = false
 
+    @Flag(name: .customLong("f32-activations"),
+          help: "Multiply quantized weights with unrounded float32 inputs instead of rounding them to 8-bit blocks as llama.cpp's CPU backend does.")
+    var float32Activations = false
+
     @OptionGroup var threadOptions: ThreadOptions
 
     func validate() throws {
@@ -54,6 +58,7 @@ struct PerplexityCommand: ParsableCommand {
         settings.batchTokens = batchSize
         settings.threads = threadOptions.threads
         settings.weightCacheBytes = memory << 20
+        settings.activationPrecision = float32Activations ? .float32 : .ggmlCPU
         var progress: ProgressLine?
         let standardError = FileHandle.standardError
         let result = try PerplexityRun(settings: settings).run(

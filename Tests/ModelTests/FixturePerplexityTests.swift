@@ -26,26 +26,30 @@ struct FixturePerplexityTests {
         #expect(values.count == 4)
     }
 
-    /// Within 1% of the f32-K/V run: the README's bound for a correct f32 forward pass (llama.cpp
-    /// quantizes activations to 8 bits in its quantized-weight products, so it is not exact).
+    /// With ggml's rounding of inputs to quantized weights (the default), within 0.5% of
+    /// llama-perplexity's default run (flash attention, f16 K/V) and 1% of its f32-K/V run; in
+    /// plain float32 within 1.5% of the default run (the README's "within 1%" bound holds for
+    /// f32 K/V, and the 8-bit rounding is what separates the rest).
     /// Chunks 1 and 2 (`IMX_GEMMA_CHUNKS` evaluates more, at most 19), both in one batch.
-    /// Slow in a debug build (about 2.5 minutes on 2 cores), almost all of it the Kernels SIMD
-    /// exponential (scoring over 262,144 logits per row, GELU, softmax) built without optimization.
-    @Test("gemma-3-270m: running perplexity of the first chunks (c 512) within 1% of llama-perplexity (f32 K/V and default)",
-          .needsModel, .needsFixtures)
-    func gemma() throws {
+    /// Slow in a debug build (about 2.5 minutes on 2 cores per precision), almost all of it the
+    /// Kernels SIMD exponential (scoring over 262,144 logits per row) built without optimization.
+    @Test("gemma-3-270m: running perplexity of the first chunks (c 512) against llama-perplexity's default and f32 K/V runs",
+          .needsModel, .needsFixtures, arguments: ActivationPrecision.allCases)
+    func gemma(_ precision: ActivationPrecision) throws {
         let chunkCount = ProcessInfo.processInfo.environment["IMX_GEMMA_CHUNKS"].flatMap(Int.init) ?? 2
-        let reference = try PerplexityReference.gemma(chunkCount: chunkCount, logName: "llama-perplexity.f32kv.log")
-        let model = try TransformerModel(path: TestEnvironment.gemmaModel(), options: ModelOptions(threads: 2))
-        let values = try Self.runningPerplexities(model, reference, chunksPerBatch: 2, source: "gemma")
-        print("gemma-3-270m running perplexity: \(values), llama.cpp f32kv \(reference.cumulativePerplexity.prefix(chunkCount))")
-        for (k, (value, expected)) in zip(values, reference.cumulativePerplexity).enumerated() {
-            #expect(abs(value - expected) <= 1e-2 * expected, "gemma [\(k + 1)]: \(value), llama.cpp f32kv \(expected)")
-        }
-        // The check: within 1% of llama.cpp's default run (f16 K/V, flash attention) too.
+        let f32Run = try PerplexityReference.gemma(chunkCount: chunkCount, logName: "llama-perplexity.f32kv.log")
         let defaultRun = try PerplexityReference.gemma(chunkCount: chunkCount, logName: "llama-perplexity.log")
-        for (k, (value, expected)) in zip(values, defaultRun.cumulativePerplexity).enumerated() {
-            #expect(abs(value - expected) <= 1e-2 * expected, "gemma [\(k + 1)]: \(value), llama.cpp default \(expected)")
+        let model = try TransformerModel(path: TestEnvironment.gemmaModel(),
+                                         options: ModelOptions(threads: 2, activationPrecision: precision))
+        let values = try Self.runningPerplexities(model, f32Run, chunksPerBatch: 2, source: "gemma")
+        print("gemma-3-270m running perplexity (\(precision)): \(values), llama.cpp default \(defaultRun.cumulativePerplexity.prefix(chunkCount))")
+        let bounds: [(PerplexityReference, Double, String)] = precision == .ggmlCPU
+            ? [(defaultRun, 5e-3, "default"), (f32Run, 1e-2, "f32kv")]
+            : [(defaultRun, 1.5e-2, "default"), (f32Run, 1e-2, "f32kv")]
+        for (reference, bound, name) in bounds {
+            for (k, (value, expected)) in zip(values, reference.cumulativePerplexity).enumerated() {
+                #expect(abs(value - expected) <= bound * expected, "gemma \(precision) [\(k + 1)]: \(value), llama.cpp \(name) \(expected)")
+            }
         }
         #expect(values.count == chunkCount)
     }

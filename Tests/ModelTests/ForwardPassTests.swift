@@ -41,7 +41,8 @@ struct ForwardPassTests {
         let references = try sequences.map { try naive.run(tokens: $0) }
 
         let model = try TransformerModel(file: GGUFFile(path: path),
-                                         options: ModelOptions(threads: 2, weightCacheBytes: testCase.weightCacheBytes))
+                                         options: ModelOptions(threads: 2, weightCacheBytes: testCase.weightCacheBytes,
+                                                               activationPrecision: .float32))
         let observer = RecordingObserver()
         let logits = try Self.logits(model, sequences, positions: Array(0..<length),
                                      layout: .fullRows(rowsPerSlice: 5), observer: observer)
@@ -96,7 +97,7 @@ struct ForwardPassTests {
         let sequences = (0..<2).map { _ in random.tokens(Self.sequenceLength, vocabularySize: spec.vocabularySize) }
         let positions = [15, 0, 7, 8]
         let expected = try sequences.flatMap { try naive.run(tokens: $0, outputPositions: positions).logits }
-        let model = try TransformerModel(file: GGUFFile(path: path), options: ModelOptions(threads: 2))
+        let model = try TransformerModel(file: GGUFFile(path: path), options: ModelOptions(threads: 2, activationPrecision: .float32))
         let logits = try Self.logits(model, sequences, positions: positions, layout: .vocabularyBlocks(width: 64), observer: nil)
         Self.expectClose(logits, expected, what: "\(spec.name) logits at \(positions)")
     }

@@ -6,18 +6,22 @@ import TestSupport
 @Suite("imx inspect")
 struct InspectCommandTests {
     /// Runs the built `imx` with `arguments`; returns standard output, standard error and status.
-    /// Runs the built `imx` with `arguments`, in `directory` if given.
-    static func imx(_ arguments: [String], in directory: String? = nil) throws -> (stdout: String, stderr: String, status: Int32) {
+    /// The built `imx` executable next to the test bundle.
+    static func binary() throws -> URL {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         let candidates = [
             executable.deletingLastPathComponent().appendingPathComponent("imx"),
             executable.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("imx"),
             URL(fileURLWithPath: TestEnvironment.packageRoot + "/.build/debug/imx"),
         ]
-        let binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-                                  "imx binary not found near \(executable.path)")
+        return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
+                            "imx binary not found near \(executable.path)")
+    }
+
+    /// Runs the built `imx` with `arguments`, in `directory` if given.
+    static func imx(_ arguments: [String], in directory: String? = nil) throws -> (stdout: String, stderr: String, status: Int32) {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = try binary()
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let out = Pipe(), err = Pipe()

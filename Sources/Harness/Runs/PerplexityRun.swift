@@ -20,6 +20,8 @@ public struct PerplexityRun {
         public var batchTokens = 2048
         public var threads = Parallel.processorCount
         public var weightCacheBytes = ModelOptions.defaultWeightCacheBytes
+        /// How inputs meet quantized weights (ggml's rounding by default).
+        public var activationPrecision = ActivationPrecision.ggmlCPU
 
         public init(modelPath: String, textPath: String) {
             self.modelPath = modelPath
@@ -61,7 +63,8 @@ public struct PerplexityRun {
         let loadStart = Date()
         let file = try GGUFFile(path: settings.modelPath)
         let model = try TransformerModel(file: file, options: ModelOptions(threads: settings.threads,
-                                                                           weightCacheBytes: settings.weightCacheBytes))
+                                                                           weightCacheBytes: settings.weightCacheBytes,
+                                                                           activationPrecision: settings.activationPrecision))
         if settings.contextLength > model.spec.contextLength {
             throw EvaluationError(source: settings.modelPath, field: "context",
                                   message: "-c \(settings.contextLength) exceeds the model's context length \(model.spec.contextLength)")

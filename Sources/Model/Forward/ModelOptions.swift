@@ -7,13 +7,28 @@ public struct ModelOptions: Sendable, Equatable {
     /// Memory for weights kept dequantized as float32 between products. Weights that do not
     /// fit (and are not stored as F32) are dequantized into a scratch buffer before each use.
     public var weightCacheBytes: Int
+    /// How inputs meet quantized weights: rounded as ggml's CPU backend does (the default), or
+    /// in plain float32.
+    public var activationPrecision: ActivationPrecision
 
     /// The default budget: 512 MiB, which holds every block weight of a ~300M-parameter model
     /// while its large embedding/output matrix streams through a scratch buffer.
     public static let defaultWeightCacheBytes = 512 << 20
 
-    public init(threads: Int = Parallel.processorCount, weightCacheBytes: Int = ModelOptions.defaultWeightCacheBytes) {
+    public init(threads: Int = Parallel.processorCount, weightCacheBytes: Int = ModelOptions.defaultWeightCacheBytes,
+                activationPrecision: ActivationPrecision = .ggmlCPU) {
         self.threads = max(1, threads)
         self.weightCacheBytes = max(0, weightCacheBytes)
+        self.activationPrecision = activationPrecision
     }
+}
+
+/// The numerics of the products with quantized (and f16/bf16) weights.
+public enum ActivationPrecision: String, Sendable, Equatable, CaseIterable {
+    /// As llama.cpp's CPU backend: each product's input is first rounded to the weight type's
+    /// dot-product format (8-bit blocks `q8_0`/`q8_K` for quantized weights, f16/bf16 for
+    /// half-precision weights). Perplexity and imatrix then agree with llama.cpp's closely.
+    case ggmlCPU = "ggml"
+    /// Every product takes the float32 input unrounded (closer to the unquantized model).
+    case float32 = "f32"
 }

@@ -105,7 +105,8 @@ public final class TransformerModel {
         let width = spec.embeddingLength
         let threads = options.threads
         let operations = RowOperations(threads: threads)
-        let project = Projection(store: store, observer: observer, threads: threads)
+        let project = Projection(store: store, observer: observer, threads: threads,
+                                 precision: options.activationPrecision, roundedInput: workspace.roundedInput)
         let space = workspace
 
         var hidden = space.hidden.reserve(tokenCount * width)
@@ -164,6 +165,7 @@ public final class TransformerModel {
             selected.withUnsafeBufferPointer { indices in
                 operations.gather(everyRow, width: width, indices: indices.baseAddress!, count: indices.count, into: final)
             }
+            roundForOutput(final, rows: selected.count)
             try OutputProjection(weight: output, store: store, threads: threads).run(
                 final, rows: selected.count, request: logits,
                 weightScratch: space.outputWeights, logitsScratch: space.logits)
@@ -180,6 +182,7 @@ public final class TransformerModel {
             operations.rmsNorm(final, weight: outputNorm, rows: selected.count, width: width,
                                epsilon: spec.normEpsilon, into: final)
         }
+        roundForOutput(final, rows: selected.count)
         try OutputProjection(weight: output, store: store, threads: threads).run(
             final, rows: selected.count, request: logits,
             weightScratch: space.outputWeights, logitsScratch: space.logits)
@@ -266,6 +269,13 @@ public final class TransformerModel {
     }
 
     // MARK: - Helpers
+
+    /// Rounds the output product's input in place as ggml would for the output weight's type.
+    private func roundForOutput(_ rows: UnsafeMutablePointer<Float>, rows count: Int) {
+        let rounding = ActivationRounding(weight: output.tensor.type, precision: options.activationPrecision)
+        guard rounding.changes(columns: spec.embeddingLength) else { return }
+        rounding.apply(rows, rows: count, columns: spec.embeddingLength, into: rows, threads: options.threads)
+    }
 
     private struct RotaryKey: Hashable {
         let base: Float

@@ -16,6 +16,7 @@ final class Workspace {
     let compactHidden = FloatBuffer()
     let outputWeights = FloatBuffer()
     let logits = FloatBuffer()
+    let roundedInput = FloatBuffer()
     let experts = ExpertFeedForward.Buffers(
         routerLogits: FloatBuffer(), selected: IndexBuffer(), weights: FloatBuffer(),
         expertTokens: IndexBuffer(), expertInput: FloatBuffer(), expertOutput: FloatBuffer())
