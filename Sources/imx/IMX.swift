@@ -7,6 +7,7 @@ struct IMX: ParsableCommand {
         commandName: "imx",
         abstract: "Importance matrices, MoE coverage and importance-weighted quantization experiments for GGUF models.",
         subcommands: [InspectCommand.self, TokenizeCommand.self, QuantizeErrorCommand.self, QuantizeRawCommand.self,
-                      DequantizeRawCommand.self, PerplexityCommand.self, BenchCommand.self]
+                      DequantizeRawCommand.self, PerplexityCommand.self, BenchCommand.self,
+                      StatsCommand.self]
     )
 }
