@@ -6,6 +6,7 @@ import FoundationXML
 /// The elements of an XML document (SVG, XHTML) in document order, read with Foundation's
 /// XMLParser: parsing fails on anything that is not well-formed.
 public final class MarkupElements: NSObject, XMLParserDelegate {
+    /// One element: its name, attributes, path from the root and direct text.
     public struct Element: Sendable {
         public var name: String
         public var attributes: [String: String]
