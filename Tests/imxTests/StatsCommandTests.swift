@@ -109,6 +109,12 @@ struct StatsCommandTests {
             #expect(!FileManager.default.fileExists(atPath: directory.file("svg")))
         }
 
+        let notADirectory = directory.file("file.txt")
+        try Data("x".utf8).write(to: URL(fileURLWithPath: notADirectory))
+        result = try InspectCommandTests.imx(["stats", TestEnvironment.fixture(Self.gemmaImatrix), "--svg", notADirectory])
+        #expect(result.status == 1)
+        #expect(result.stderr == "Error: \(notADirectory): output: cannot write: exists and is not a directory\n")
+
         result = try InspectCommandTests.imx(["stats", TestEnvironment.fixture(Self.gemmaImatrix), "--tensors", "(unclosed"])
         #expect(result.status != 0)
         #expect(result.stderr.hasPrefix("Error: --tensors: '(unclosed' is not a regular expression"), "\(result.stderr)")

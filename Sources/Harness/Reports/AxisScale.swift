@@ -15,7 +15,8 @@ public struct AxisScale: Sendable, Equatable {
 
     /// A scale covering `values` (non-finite values, and values ≤ 0 on a log scale, are ignored;
     /// with nothing left the domain is 0…1, or 1…10 for a log scale).
-    /// - Parameter integral: linear ticks only at whole numbers (e.g. layer numbers).
+    /// - Parameter integral: linear ticks only at whole numbers (e.g. layer numbers), and the
+    ///   domain exactly the data's range.
     public init(kind: Kind, covering values: [Double], targetTicks: Int = 6, integral: Bool = false) {
         self.kind = kind
         let usable = values.filter { $0.isFinite && (kind == .linear || $0 > 0) }
@@ -28,7 +29,14 @@ public struct AxisScale: Sendable, Equatable {
                 high += pad
             }
             var step = AxisScale.niceStep((high - low) / Double(max(1, targetTicks - 1)))
-            if integral { step = max(1, step.rounded(.up)) }
+            if integral {
+                // Whole-number data (layers, ranks): the domain is the data's own range.
+                step = max(1, step.rounded(.up))
+                lower = low
+                upper = high
+                ticks = stride(from: (low / step).rounded(.up), through: (high / step).rounded(.down), by: 1).map { $0 * step }
+                return
+            }
             let first = (low / step).rounded(.down), last = (high / step).rounded(.up)
             lower = first * step
             upper = last * step
