@@ -108,6 +108,26 @@ struct ExpertCoverageTests {
         #expect(unknown.notes.contains { $0.contains("expert split is unknown") })
     }
 
+    @Test("A GGUF converted from a legacy file (flat MoE entries, one count): not recoverable, filled experts found with -m",
+          .needsFixtures)
+    func convertedFromLegacy() throws {
+        let run = "tiny-mixtral.gpl-apache.c128x1"
+        var collection = ImatrixCollection()
+        try collection.add(StoredImatrix.read(path: TestEnvironment.fixture("moe/\(run).imatrix.dat")), chunkSize: 128)
+        let directory = try TemporaryDirectory()
+        let path = directory.file("converted.gguf")
+        try ImatrixWriter(format: .gguf, chunkSize: 128).write(collection, to: path)
+        let converted = try StoredImatrix.read(path: path)
+        #expect(converted.entries.allSatisfy { $0.counts.count == 1 })
+        let model = try ModelTensorShapes(path: TestEnvironment.fixture("moe/" + Self.model(of: run)))
+        let coverage = try ExpertCoverage(file: converted, model: model)
+        #expect(!coverage.countsRecoverable)
+        #expect(coverage.notes.contains { $0.contains("converted from a legacy file") })
+        for tensor in coverage.tensors {
+            #expect(tensor.likelyUnusedExperts == Self.zeroTokenExperts[run]?[tensor.layer], "\(tensor.name)")
+        }
+    }
+
     @Test("No used expert looks like the writer's fill: none has every column's mean x² exactly 1", .needsFixtures,
           arguments: runs)
     func fillCannotCollide(run: String) throws {
