@@ -49,7 +49,7 @@ struct ExpertsCommand: ParsableCommand {
         if json {
             try JSONOutput.print(coverage)
         } else {
-            print(ExpertCoverageText.render(coverage))
+            print(coverage.text)
         }
     }
 }

@@ -115,3 +115,10 @@ public enum ExpertCoverageText {
         return text
     }
 }
+
+extension ExpertCoverage {
+    /// The full terminal report (``ExpertCoverageText/render(_:)``).
+    public var text: String { ExpertCoverageText.render(self) }
+    /// The short end-of-run form (``ExpertCoverageText/summary(_:)``).
+    public var summaryText: String { ExpertCoverageText.summary(self) }
+}

@@ -4,7 +4,7 @@
 /// `.dat` (optionally checked against the model), and on a run's collection:
 ///
 ///     let coverage = ExpertCoverage(collection: accumulator.collection)
-///     print(coverage.text)
+///     print(coverage.summaryText)   // or .text; both rendered by Harness's ExpertCoverageText
 ///
 /// Expert tensors are entries with one count per expert, and entries named `*_exps` (or, with
 /// the model, whose weight has more than one matrix) whose counts were not stored.
