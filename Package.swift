@@ -67,6 +67,6 @@ let package = Package(
         .testTarget(name: "ModelTests", dependencies: ["Model", "GGUF", "Kernels", "TestSupport", "Tokenizers"], swiftSettings: settings),
         .testTarget(name: "IMatrixTests", dependencies: ["IMatrix", "Model", "GGUF", "Kernels", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "IMatrix", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "imxTests", dependencies: ["imx", "GGUF", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "imxTests", dependencies: ["imx", "GGUF", "IMatrix", "TestSupport"], swiftSettings: settings),
     ]
 )

@@ -1,13 +1,11 @@
 /// Per-column sums of squares of a row-major matrix, the inner loop of the importance matrix.
 public enum ColumnSquares {
-    /// Rows squared and summed in float32 before the partial sums are added into float64.
-    public static let rowsPerPartial = 16
-
     /// `sums[j] += Σ_r x[r·columns + j]²` for `j` in `0..<columns`, over `rows` rows.
     ///
-    /// Squares are summed in float32 over groups of ``rowsPerPartial`` rows, then added to the
-    /// float64 `sums`; columns are split across `threads` workers (a small matrix stays on the
-    /// calling thread). `sums` must not alias `x`.
+    /// Each square is computed in float64, where it is exact (a float32 has 24 significant
+    /// bits, its square at most 48 < 53), and added to `sums[j]` row by row in order. So the
+    /// result depends only on the order of the rows — not on the number of threads (columns are
+    /// split across workers) nor on how the rows are cut into calls. `sums` must not alias `x`.
     public static func accumulate(_ x: UnsafePointer<Float>, rows: Int, columns: Int,
                                   into sums: UnsafeMutablePointer<Double>, threads: Int) {
         guard rows > 0, columns > 0 else { return }
@@ -27,28 +25,22 @@ public enum ColumnSquares {
                            into sums: UnsafeMutablePointer<Double>) {
         let width = columns.count
         let whole = width & ~7
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: width) { partialBuffer in
-            let partial = partialBuffer.baseAddress!
-            var row = 0
-            while row < rows {
-                let groupEnd = Swift.min(rows, row &+ rowsPerPartial)
-                partial.initialize(repeating: 0, count: width)
-                while row < groupEnd {
-                    let source = x + (row &* stride &+ columns.lowerBound)
-                    var j = 0
-                    while j < whole {
-                        let value = VectorMath.load8(source, j)
-                        VectorMath.store8(VectorMath.load8(partial, j) + value * value, partial, j)
-                        j &+= 8  // j < whole ≤ width: cannot overflow
-                    }
-                    while j < width {
-                        partial[j] += source[j] * source[j]
-                        j &+= 1
-                    }
-                    row &+= 1
-                }
-                let target = sums + columns.lowerBound
-                for j in 0..<width { target[j] += Double(partial[j]) }
+        let target = UnsafeMutableRawPointer(sums + columns.lowerBound)
+        for row in 0..<rows {
+            let source = x + (row &* stride &+ columns.lowerBound)
+            var j = 0
+            while j < whole {
+                let value = SIMD8<Double>(VectorMath.load8(source, j))
+                let offset = j &* 8  // byte offset of double j
+                var sum = target.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+                sum += value * value
+                target.storeBytes(of: sum, toByteOffset: offset, as: SIMD8<Double>.self)
+                j &+= 8  // j < whole ≤ width: cannot overflow
+            }
+            while j < width {
+                let value = Double(source[j])
+                sums[columns.lowerBound &+ j] += value * value
+                j &+= 1
             }
         }
     }

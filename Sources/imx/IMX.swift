@@ -7,7 +7,7 @@ struct IMX: ParsableCommand {
         commandName: "imx",
         abstract: "Importance matrices, MoE coverage and importance-weighted quantization experiments for GGUF models.",
         subcommands: [InspectCommand.self, TokenizeCommand.self, QuantizeErrorCommand.self, QuantizeRawCommand.self,
-                      DequantizeRawCommand.self, PerplexityCommand.self, BenchCommand.self,
-                      StatsCommand.self, ExpertsCommand.self]
+                      DequantizeRawCommand.self, PerplexityCommand.self, BenchCommand.self, ComputeCommand.self, CombineCommand.self,
+                      ConvertCommand.self, StatsCommand.self, ExpertsCommand.self]
     )
 }

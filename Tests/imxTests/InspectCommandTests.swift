@@ -6,7 +6,8 @@ import TestSupport
 @Suite("imx inspect")
 struct InspectCommandTests {
     /// Runs the built `imx` with `arguments`; returns standard output, standard error and status.
-    static func imx(_ arguments: [String]) throws -> (stdout: String, stderr: String, status: Int32) {
+    /// Runs the built `imx` with `arguments`, in `directory` if given.
+    static func imx(_ arguments: [String], in directory: String? = nil) throws -> (stdout: String, stderr: String, status: Int32) {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         let candidates = [
             executable.deletingLastPathComponent().appendingPathComponent("imx"),
@@ -18,6 +19,7 @@ struct InspectCommandTests {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

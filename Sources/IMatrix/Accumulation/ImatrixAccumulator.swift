@@ -15,7 +15,7 @@ import Model
 /// and the run reports it after the batch.
 public final class ImatrixAccumulator: ActivationObserver {
     /// The data so far (the run adds datasets and the chunk count).
-    public internal(set) var collection: ImatrixCollection
+    public var collection: ImatrixCollection
     /// Whether `output.weight` is collected (`--process-output`).
     public let processOutput: Bool
     public let threads: Int

@@ -8,8 +8,8 @@
 ///
 /// The sums are float64: a long calibration run adds millions of rows per column, where a
 /// float32 running sum (llama.cpp's choice) loses digits in proportion to the row count and
-/// depends on the order of addition. In float64 the result is independent of how rows are
-/// split across threads and batches for any practical run length; files store float32.
+/// depends on how rows are grouped. Each square is exact in float64 and rows are added in
+/// token order, so the result does not depend on threads or batch sizes (files store float32).
 public struct ImatrixEntry: Sendable, Equatable {
     /// The weight tensor's name, e.g. `blk.0.ffn_down_exps.weight`.
     public let name: String

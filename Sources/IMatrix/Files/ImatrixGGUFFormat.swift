@@ -24,6 +24,9 @@ public enum ImatrixGGUFFormat {
         if let type = try? metadata.stringIfPresent("general.type"), type != "imatrix" {
             throw invalid("general.type", "'\(type)', not 'imatrix': this GGUF is not an importance matrix")
         }
+        if let architecture = try? metadata.stringIfPresent("general.architecture") {
+            throw invalid("general.architecture", "'\(architecture)': this is a model, not an importance matrix")
+        }
         for key in metadataKeys where !metadata.contains(key) {
             throw invalid(key, "missing imatrix metadata (llama-quantize refuses such a file)")
         }

@@ -33,7 +33,13 @@ public struct ImatrixWriter: Sendable {
     public func encode(_ collection: ImatrixCollection) throws(ImatrixError) -> (bytes: [UInt8], report: Report) {
         let entries = collection.sortedEntries
         let (written, decisions) = policy.apply(to: entries)
-        let reported = decisions.filter { $0.1.action != .unchanged }.map { (name: $0.0, decision: $0.1) }
+        var reported = decisions.filter { $0.1.action != .unchanged }.map { (name: $0.0, decision: $0.1) }
+        if format == .dat {
+            // The legacy format has no zero counts: its writer stores such matrices as importance 1.
+            for index in reported.indices where reported[index].decision.action == .keptZeros {
+                reported[index].decision.action = .filledOnes
+            }
+        }
         var legacyDropped: [String] = []
         let bytes: [UInt8]
         switch format {

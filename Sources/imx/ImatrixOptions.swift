@@ -1,0 +1,39 @@
+import ArgumentParser
+import IMatrix
+
+/// Output options shared by the commands that write an imatrix: `-o`, `--output-format`,
+/// `--partial-data`.
+struct ImatrixOutputOptions: ParsableArguments {
+    @Option(name: [.short, .customLong("output")], help: "The imatrix file to write.")
+    var output = "imatrix.gguf"
+
+    @Option(name: .customLong("output-format"), help: "gguf (default; keeps per-expert counts) or dat (llama.cpp's legacy imatrix.dat).")
+    var outputFormat: String?
+
+    @Option(name: .customLong("partial-data"),
+            help: "What to write for experts without tokens: keep (default), fill-one, ik, skip or prior=W (see README).")
+    var partialData: String?
+
+    /// The chosen format; warns like llama-imatrix when GGUF goes to a name without `.gguf`.
+    func format(warn: (String) -> Void) throws -> StoredImatrix.Format {
+        guard let outputFormat else {
+            if !output.hasSuffix(".gguf") {
+                warn("warning: writing the GGUF imatrix format to \(output), whose name does not end in .gguf; use --output-format dat for llama.cpp's legacy format")
+            }
+            return .gguf
+        }
+        guard let format = StoredImatrix.Format(rawValue: outputFormat) else {
+            throw ValidationError("--output-format must be gguf or dat, got '\(outputFormat)'")
+        }
+        return format
+    }
+
+    func policy() throws -> PartialDataPolicy? {
+        try partialData.map { (text) throws(ImatrixError) in try PartialDataPolicy(parsing: text) }
+    }
+}
+
+/// `--in-file A[,B…]` (repeatable) as a flat list of paths.
+func splitFileList(_ values: [String]) -> [String] {
+    values.flatMap { $0.split(separator: ",").map(String.init) }.filter { !$0.isEmpty }
+}
