@@ -1,0 +1,40 @@
+import GGUF
+
+/// The weight shapes of a model GGUF (ggml order: `[columns, rows, experts]` for expert
+/// tensors), read from the tensor table only — no weights are loaded.
+public struct ModelTensorShapes: Sendable, Equatable {
+    /// The model file.
+    public let path: String
+    /// Shape by tensor name.
+    public let shapes: [String: [Int]]
+
+    public init(path: String, shapes: [String: [Int]]) {
+        self.path = path
+        self.shapes = shapes
+    }
+
+    /// Reads the tensor table of the model at `path`.
+    /// - Throws: ``ImatrixError`` for an unreadable GGUF, or one that is itself an imatrix.
+    public init(path: String) throws(ImatrixError) {
+        let file: GGUFFile
+        do { file = try GGUFFile(path: path) } catch { throw ImatrixError(file: path, field: error.field, message: error.message) }
+        if let type = try? file.metadata.stringIfPresent("general.type"), type == "imatrix" {
+            throw ImatrixError(file: path, field: "general.type", message: "this is an imatrix, not a model (-m takes the model GGUF)")
+        }
+        var shapes: [String: [Int]] = [:]
+        for tensor in file.tensors { shapes[tensor.name] = tensor.shape }
+        self.init(path: path, shapes: shapes)
+    }
+
+    /// Input columns (`shape[0]`) and matrices (experts: the product of dimensions beyond the
+    /// second, 1 for a 2-D weight) of tensor `name`, as llama-imatrix sizes its entry.
+    public func layout(of name: String) -> (columns: Int, matrices: Int)? {
+        guard let shape = shapes[name], let columns = shape.first else { return nil }
+        return (columns, shape.count > 2 ? shape[2...].reduce(1, *) : 1)
+    }
+
+    /// Expert tensors (three or more dimensions, more than one matrix), in byte-wise name order.
+    public var expertTensorNames: [String] {
+        shapes.keys.filter { (layout(of: $0)?.matrices ?? 1) > 1 }.sorted(by: ImatrixCollection.byteOrder)
+    }
+}
