@@ -11,14 +11,18 @@ public enum BlockRounding {
             let x = input + start, y = output + start
             let v0 = VectorMath.load8(x, 0), v1 = VectorMath.load8(x, 8)
             let v2 = VectorMath.load8(x, 16), v3 = VectorMath.load8(x, 24)
-            let magnitude = pointwiseMax(pointwiseMax(magnitudes(v0), magnitudes(v1)), pointwiseMax(magnitudes(v2), magnitudes(v3)))
-            let amax = magnitude.max()
+            var high = v0, low = v0
+            for v in [v1, v2, v3] {
+                high.replace(with: v, where: v .> high)
+                low.replace(with: v, where: v .< low)
+            }
+            let amax = Swift.max(high.max(), -low.min())
             let d = HalfPrecision.toFloat(HalfPrecision.fromFloat(amax / 127))
             let id: Float = amax != 0 ? 127 / amax : 0
-            VectorMath.store8((v0 * id).rounded(.toNearestOrEven) * d, y, 0)
-            VectorMath.store8((v1 * id).rounded(.toNearestOrEven) * d, y, 8)
-            VectorMath.store8((v2 * id).rounded(.toNearestOrEven) * d, y, 16)
-            VectorMath.store8((v3 * id).rounded(.toNearestOrEven) * d, y, 24)
+            VectorMath.store8(nearest(v0 * id) * d, y, 0)
+            VectorMath.store8(nearest(v1 * id) * d, y, 8)
+            VectorMath.store8(nearest(v2 * id) * d, y, 16)
+            VectorMath.store8(nearest(v3 * id) * d, y, 24)
             start &+= 32  // < count + 32: cannot overflow
         }
     }
@@ -32,13 +36,15 @@ public enum BlockRounding {
         var start = 0
         while start < count {
             let x = input + start, y = output + start
-            var magnitude = SIMD8<Float>()
+            var high = SIMD8<Float>(), low = SIMD8<Float>()
             var j = 0
             while j < 256 {
-                magnitude = pointwiseMax(magnitude, magnitudes(VectorMath.load8(x, j)))
+                let v = VectorMath.load8(x, j)
+                high.replace(with: v, where: v .> high)
+                low.replace(with: v, where: v .< low)
                 j &+= 8
             }
-            let amax = magnitude.max()
+            let amax = Swift.max(high.max(), -low.min())
             if amax == 0 {
                 y.update(repeating: 0, count: 256)
             } else {
@@ -48,7 +54,9 @@ public enum BlockRounding {
                 let d = 1 / iscale
                 j = 0
                 while j < 256 {
-                    VectorMath.store8(pointwiseMin((VectorMath.load8(x, j) * iscale).rounded(.toNearestOrEven), limit) * d, y, j)
+                    var level = nearest(VectorMath.load8(x, j) * iscale)
+                    level.replace(with: limit, where: level .> limit)
+                    VectorMath.store8(level * d, y, j)
                     j &+= 8
                 }
             }
@@ -66,6 +74,11 @@ public enum BlockRounding {
         for i in 0..<count { output[i] = BFloat16.toFloat(BFloat16.fromFloat(input[i])) }
     }
 
+    /// Round half to even for |v| < 2²², by adding and removing 1.5 · 2²³ (ggml's `nearest_int`
+    /// trick): in [2²³, 2²⁴) the float spacing is 1, so the addition rounds to an integer.
     @inline(__always)
-    static func magnitudes(_ v: SIMD8<Float>) -> SIMD8<Float> { pointwiseMax(v, -v) }
+    static func nearest(_ v: SIMD8<Float>) -> SIMD8<Float> {
+        let magic = SIMD8<Float>(repeating: 12_582_912)
+        return (v + magic) - magic
+    }
 }

@@ -101,7 +101,7 @@ struct ComputeCommand: ParsableCommand {
 
         var progress: ProgressLine?
         var printedChunks = false
-        let (result, collection) = try ImatrixRun(settings: settings).run(
+        let (result, _) = try ImatrixRun(settings: settings).run(
             onStart: { start in
                 progress = ProgressLine(total: start.chunks, tokensPerUnit: start.contextLength)
                 if start.entriesLoaded > 0 {
@@ -138,6 +138,9 @@ struct ComputeCommand: ParsableCommand {
               + "(\(result.format), policy \(result.policy)), \(result.chunkCount) chunks of \(result.contextLength) tokens")
         print("\(Formatting.grouped(result.tokensEvaluated)) tokens in \(Formatting.fixed(result.seconds, 2)) s: "
               + "\(Formatting.fixed(result.tokensPerSecond, 1)) tokens/s, peak memory \(memoryText), \(result.threads) threads")
-        _ = collection
+        if let coverage = result.expertCoverage {
+            print("")
+            print(coverage.text)
+        }
     }
 }

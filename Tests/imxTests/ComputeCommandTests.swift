@@ -95,6 +95,61 @@ struct ComputeCommandTests {
                                         try StoredImatrix.read(path: directory.file("a.gguf")), rtol: 1e-5, what: "-t 1 -b 128")
     }
 
+    /// The reference README's checks on gemma-3-270m, `-c 512 --chunks 8`: per-chunk PPL within
+    /// 1% of llama-imatrix's log, the same 126 entries with counts 4096, `blk.0.attn_q/k/v`
+    /// within 1e-3 per column, every entry at cosine ≥ 0.999 and relative L2 ≤ 3% against both
+    /// of llama.cpp's imatrix files (default and f32 K/V); the legacy file the same way.
+    @Test("gemma-3-270m: llama-imatrix's per-chunk PPL, entries, counts and sums, GGUF and dat", .needsModel, .needsFixtures)
+    func gemma() throws {
+        let directory = try TemporaryDirectory()
+        try FileManager.default.copyItem(atPath: TestEnvironment.fixture("text/gpl3-apache2.txt"),
+                                         toPath: directory.file("gpl3-apache2.txt"))
+        let run = try InspectCommandTests.imx(["compute", "-m", TestEnvironment.gemmaModel(), "-f", "gpl3-apache2.txt",
+                                               "-c", "512", "--chunks", "8", "-t", "2", "-o", "g.gguf"], in: directory.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        let folder = "reference/gemma3-270m/"
+        let log = try String(contentsOfFile: TestEnvironment.fixture(folder + "llama-imatrix.gguf.log"), encoding: .utf8)
+        let printed = Self.runningPerplexity(run.stdout), expected = Self.runningPerplexity(log)
+        #expect(printed.count == 8 && expected.count == 8)
+        for (k, (mine, theirs)) in zip(printed, expected).enumerated() {
+            #expect(abs(mine / theirs - 1) < 1e-2, "chunk \(k + 1): running PPL \(mine) vs llama-imatrix \(theirs)")
+        }
+        let ours = try StoredImatrix.read(path: directory.file("g.gguf"))
+        for name in ["gemma3-270m.gpl-apache.c512.imatrix.gguf", "gemma3-270m.gpl-apache.c512.f32kv.imatrix.gguf"] {
+            let reference = try StoredImatrix.read(path: TestEnvironment.fixture(folder + name))
+            #expect(reference.entries.count == 126)
+            Self.expectClose(ours, reference, what: name)
+            #expect(ours.datasets == reference.datasets && ours.chunkCount == 8 && ours.chunkSize == 512)
+        }
+        #expect(ours.entries.allSatisfy { $0.counts == [4096] })
+
+        let convert = try InspectCommandTests.imx(["convert", directory.file("g.gguf"), "-o", directory.file("g.dat"),
+                                                   "--output-format", "dat", "-c", "512"])
+        #expect(convert.status == 0, "\(convert.stderr)")
+        let legacy = try StoredImatrix.read(path: directory.file("g.dat"))
+        let referenceLegacy = try StoredImatrix.read(path: TestEnvironment.fixture(folder + "gemma3-270m.gpl-apache.c512.imatrix.dat"))
+        Self.expectClose(legacy, referenceLegacy, what: "dat")
+        #expect(legacy.entries.allSatisfy { $0.counts == [8] } && legacy.chunkCount == 8 && legacy.datasets == referenceLegacy.datasets)
+    }
+
+    /// Same names in the same order and the same counts; the README's value tolerances.
+    static func expectClose(_ ours: StoredImatrix, _ reference: StoredImatrix, what: String) {
+        #expect(ours.entries.map(\.name) == reference.entries.map(\.name), "\(what): entry names")
+        for theirs in reference.entries {
+            guard let mine = ours.entry(named: theirs.name), mine.values.count == theirs.values.count else {
+                Issue.record("\(what): \(theirs.name) missing or of another size")
+                continue
+            }
+            #expect(mine.counts == theirs.counts, "\(what) \(theirs.name): counts")
+            let (cosine, relativeL2) = ImatrixComparison.similarity(mine.values, theirs.values)
+            #expect(cosine >= 0.999 && relativeL2 <= 0.03, "\(what) \(theirs.name): cosine \(cosine), relative L2 \(relativeL2)")
+            if ["blk.0.attn_q.weight", "blk.0.attn_k.weight", "blk.0.attn_v.weight"].contains(theirs.name) {
+                let worst = zip(mine.values, theirs.values).map { abs(Double($0) / Double($1) - 1) }.max() ?? 0
+                #expect(worst <= 1e-3, "\(what) \(theirs.name): a column differs by \(worst) relative")
+            }
+        }
+    }
+
     /// The `[i]value,` numbers of a llama.cpp log or our stdout.
     static func runningPerplexity(_ text: String) -> [Double] {
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("[1]") }) else { return [] }

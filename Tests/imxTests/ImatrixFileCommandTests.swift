@@ -73,8 +73,13 @@ struct ImatrixFileCommandTests {
             let path = directory.file("cut")
             // Every cut point in the library; a few through the command line.
             var validPrefixes: [Int] = []
-            // Every length through the headers and the first entries, then every 97th.
-            for length in Array(0..<min(whole.count, 2048)) + Array(stride(from: 2048, to: whole.count, by: 97)) {
+            // A legacy file is complete without its optional trailer; nothing else may parse.
+            let trailer = prefix.hasSuffix(".dat") ? [whole.count - 4 - 4 - "gpl3-apache2.txt".utf8.count] : []
+            // Every length through the headers and the first entries, then every 97th, and
+            // every length around the end.
+            let lengths = Set(Array(0..<min(whole.count, 2048)) + Array(stride(from: 2048, to: whole.count, by: 97))
+                              + Array(max(0, whole.count - 64)..<whole.count))
+            for length in lengths.sorted() {
                 try whole.prefix(length).write(to: URL(fileURLWithPath: path))
                 do {
                     _ = try StoredImatrix.read(path: path)
@@ -83,8 +88,6 @@ struct ImatrixFileCommandTests {
                     #expect(error.description.hasPrefix(path + ": "), "\(error)")
                 }
             }
-            // A legacy file is complete without its optional trailer; nothing else may parse.
-            let trailer = prefix.hasSuffix(".dat") ? [whole.count - 4 - 4 - "gpl3-apache2.txt".utf8.count] : []
             #expect(validPrefixes == trailer, "\(prefix): prefixes that parsed: \(validPrefixes)")
             for length in [0, 3, 9, whole.count / 2, whole.count - 1] {
                 try whole.prefix(length).write(to: URL(fileURLWithPath: path))

@@ -88,6 +88,8 @@ public struct ImatrixRun {
         public var threads: Int
         /// The policy's decision for each entry it changed or left out.
         public var partialData: [PartialDataLine]
+        /// Expert coverage of the collected data (nil for a model without expert tensors).
+        public var expertCoverage: ExpertCoverage?
     }
 
     /// One entry's partial-data decision, for the result.
@@ -197,8 +199,15 @@ public struct ImatrixRun {
             peakResidentBytes: ProcessMemory.peakResidentBytes(), threads: settings.threads,
             partialData: lastReport!.decisions.map {
                 PartialDataLine(tensor: $0.name, missingExperts: $0.decision.missing, action: $0.decision.summary)
-            })
+            },
+            expertCoverage: Self.coverage(of: accumulator.collection, source: settings.outputPath))
         return (result, accumulator.collection)
+    }
+
+    /// The expert coverage of `collection`, or nil when it has no expert tensors.
+    static func coverage(of collection: ImatrixCollection, source: String) -> ExpertCoverage? {
+        let coverage = ExpertCoverage(collection: collection, source: source)
+        return coverage.summary.expertTensors > 0 ? coverage : nil
     }
 
     /// Tokenizes the text and cuts it into chunks as llama-imatrix does.
