@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Model", dependencies: ["GGUF", "Kernels", "Tokenizers"], swiftSettings: settings),
         .target(name: "IMatrix", dependencies: ["Model", "GGUF", "Kernels"], swiftSettings: settings),
         .target(name: "Quantization", dependencies: ["GGUF", "Kernels"], swiftSettings: settings),
-        .target(name: "Weighting", dependencies: ["Quantization", "GGUF", "Kernels"], swiftSettings: settings),
+        .target(name: "Weighting", dependencies: ["Quantization", "IMatrix", "GGUF", "Kernels"], swiftSettings: settings),
         .target(
             name: "Harness",
             dependencies: ["GGUF", "Kernels", "Tokenizers", "Model", "IMatrix", "Weighting", "Quantization"],
@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "Kernels", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "GGUF", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "GGUF", "Kernels", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "WeightingTests", dependencies: ["Weighting", "Quantization", "GGUF", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "WeightingTests", dependencies: ["Weighting", "IMatrix", "Quantization", "GGUF", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "ModelTests", dependencies: ["Model", "GGUF", "Kernels", "TestSupport", "Tokenizers"], swiftSettings: settings),
         .testTarget(name: "IMatrixTests", dependencies: ["IMatrix", "Model", "GGUF", "Kernels", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "IMatrix", "TestSupport"], swiftSettings: settings),

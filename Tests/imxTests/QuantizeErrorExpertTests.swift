@@ -16,6 +16,9 @@ struct QuantizeErrorExpertTests {
         try model.write(to: directory.file("moe.gguf"))
         var imatrix = GGUFWriter()
         imatrix.metadata.set("general.type", .string("imatrix"))
+        imatrix.metadata.set("imatrix.datasets", .array(.string(["calibration.txt"])))
+        imatrix.metadata.set("imatrix.chunk_count", .uint32(1))
+        imatrix.metadata.set("imatrix.chunk_size", .uint32(16))
         var sums = [Float](repeating: 0, count: 256 * 3)
         for j in sums.indices where j / 256 != 1 {
             let value: Int = 1 + (j * 7919) % 97

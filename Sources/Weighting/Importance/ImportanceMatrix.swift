@@ -1,5 +1,5 @@
-import Foundation
 import GGUF
+import IMatrix
 
 /// An importance matrix as llama-quantize reads it: per weight tensor, the per-column mean of
 /// x² for each matrix (expert), from the GGUF imatrix format (`NAME.in_sum2` / `NAME.counts`)
@@ -47,33 +47,14 @@ public struct ImportanceMatrix: Sendable {
         self.entries = entries
     }
 
-    /// Reads a GGUF imatrix or a legacy `.dat` file (told apart by the GGUF magic).
-    public static func load(path: String) throws(GGUFError) -> ImportanceMatrix {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw GGUFError(file: path, field: "file", kind: .io, message: "cannot open for reading")
-        }
-        let magic = (try? handle.read(upToCount: 4)) ?? Data()
-        try? handle.close()
-        if magic == Data("GGUF".utf8) { return try loadGGUF(path: path) }
-        return try LegacyImportanceReader.read(path: path)
-    }
-
-    private static func loadGGUF(path: String) throws(GGUFError) -> ImportanceMatrix {
-        let file = try GGUFFile(path: path)
+    /// Reads a GGUF imatrix or a legacy `.dat` file with the IMatrix module's readers.
+    /// - Throws: ``ImatrixError`` naming the file and field of an unreadable or invalid file.
+    public static func load(path: String) throws(ImatrixError) -> ImportanceMatrix {
+        let stored = try StoredImatrix.read(path: path)
         var entries: [String: Entry] = [:]
-        for tensor in file.tensors where tensor.name.hasSuffix(".in_sum2") {
-            let name = String(tensor.name.dropLast(".in_sum2".count))
-            guard let countsTensor = file.tensorIfPresent(named: name + ".counts") else {
-                throw GGUFError(file: path, field: name + ".counts", kind: .missingTensor,
-                                message: "\(tensor.name) has no matching counts tensor")
-            }
-            let values = try file.dequantize(tensor, threads: 1)
-            let counts = try file.dequantize(countsTensor, threads: 1)
-            guard !counts.isEmpty, values.count % counts.count == 0 else {
-                throw GGUFError(file: path, field: countsTensor.name, kind: .shapeMismatch,
-                                message: "\(counts.count) counts do not divide \(values.count) values")
-            }
-            entries[name] = Entry(name: name, values: values, counts: counts, isLegacy: false)
+        for entry in stored.entries {
+            entries[entry.name] = Entry(name: entry.name, values: entry.values, counts: entry.counts.map { Float($0) },
+                                        isLegacy: stored.format == .dat)
         }
         return ImportanceMatrix(path: path, entries: entries)
     }
