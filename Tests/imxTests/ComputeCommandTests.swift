@@ -150,6 +150,47 @@ struct ComputeCommandTests {
         }
     }
 
+    @Test("--partial-data through the command: ik and skip drop the tensors with missing experts, fill-one fills them", .needsFixtures)
+    func policiesThroughTheCommand() throws {
+        let directory = try TemporaryDirectory()
+        let testCase = Self.cases[0]  // tiny-mixtral ×4: 6 expert tensors with missing experts
+        for (policy, entries) in [("ik", 18), ("skip", 18), ("fill-one", 24)] {
+            let run = try Self.compute(testCase, in: directory, extra: ["--no-ppl", "--partial-data", policy], output: policy + ".gguf")
+            #expect(run.status == 0, "\(run.stderr)")
+            let file = try StoredImatrix.read(path: directory.file(policy + ".gguf"))
+            #expect(file.entries.count == entries, "\(policy)")
+            #expect(run.stdout.contains("partial data: blk.2.ffn_up_exps.weight: experts without tokens [0, 6] → "), "\(run.stdout)")
+            if policy == "fill-one" {
+                let up = try #require(file.entry(named: "blk.2.ffn_up_exps.weight"))
+                #expect(up.counts[0] == 1 && up.counts[6] == 1 && up.values[0] == 1)
+            }
+        }
+    }
+
+    @Test("Bad input is one line on stderr, a non-zero exit and no output file", .needsFixtures)
+    func badInput() throws {
+        let directory = try TemporaryDirectory()
+        let other = try TestEnvironment.fixture("moe/tiny-qwen3moe.gpl-apache.c128x4.imatrix.gguf")
+        let cases: [([String], String)] = [
+            (["--in-file", other], "tiny-qwen3moe.gpl-apache.c128x4.imatrix.gguf: blk.0.attn_output.weight.nval: 128 values, but "),
+            (["--from-chunk", "200"], "gpl3-apache2.txt: from-chunk: there will be not enough tokens left after removing 200 chunks"),
+            (["--partial-data", "sometimes"], "--partial-data: unknown policy 'sometimes'"),
+            (["--output-frequency", "0"], "--output-frequency must be at least 1"),
+            (["-o", "missing/dir/out.gguf"], "missing/dir/out.gguf: output: the directory missing/dir does not exist"),
+            (["--in-file", "nonexistent.gguf"], "nonexistent.gguf: file: no such file"),
+        ]
+        for (extra, message) in cases {
+            let output = extra.contains("-o") ? [] : ["-o", "bad.gguf"]
+            let run = try InspectCommandTests.imx(["compute", "-m", TestEnvironment.fixture("moe/tiny-mixtral.gguf"),
+                                                   "-f", TestEnvironment.fixture("text/gpl3-apache2.txt"), "-c", "128"] + output + extra,
+                                                  in: directory.path)
+            #expect(run.status != 0, "\(extra)")
+            #expect(run.stderr.contains(message), "\(extra): \(run.stderr)")
+            #expect(run.stderr.split(separator: "\n").filter { $0.hasPrefix("Error") }.count == 1, "\(extra): \(run.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: directory.file("bad.gguf")), "\(extra)")
+        }
+    }
+
     /// The `[i]value,` numbers of a llama.cpp log or our stdout.
     static func runningPerplexity(_ text: String) -> [Double] {
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("[1]") }) else { return [] }
