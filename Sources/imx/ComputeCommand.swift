@@ -20,19 +20,9 @@ struct ComputeCommand: ParsableCommand {
             """
     )
 
-    @Option(name: [.short, .customLong("model")], help: "The GGUF model.")
-    var model: String
-
-    @Option(name: [.customShort("f"), .customLong("file")], help: "Calibration text (one trailing newline removed); its path is stored as the dataset name.")
-    var file: String
+    @OptionGroup var textRun: TextRunOptions
 
     @OptionGroup var outputOptions: ImatrixOutputOptions
-
-    @Option(name: [.short, .customLong("context")], help: "Tokens per chunk.")
-    var context = 512
-
-    @Option(help: "Process at most this many chunks (default: all).")
-    var chunks: Int?
 
     @Option(name: [.customLong("from-chunk"), .customLong("chunk")], help: "Skip the first N chunks of the text.")
     var fromChunk = 0
@@ -55,49 +45,35 @@ struct ComputeCommand: ParsableCommand {
     @Option(name: .customLong("save-frequency"), help: "Also save snapshots OUT.at_N every N chunks (0: never).")
     var saveFrequency = 0
 
-    @Option(name: [.short, .customLong("batch-size")], help: "Tokens per forward batch; chunks per batch = max(1, batch / context).")
-    var batchSize = 2048
-
-    @Option(help: "MiB of memory for weights kept as float32; the rest is dequantized before each use.")
-    var memory = ModelOptions.defaultWeightCacheBytes >> 20
-
     @Flag(help: "Print JSON instead of text: per-chunk PPL, saves, partial-data decisions, tokens/s, peak memory.")
     var json = false
-
-    @Flag(name: .customLong("f32-activations"),
-          help: "Multiply quantized weights with unrounded float32 inputs instead of rounding them to 8-bit blocks as llama.cpp's CPU backend does.")
-    var float32Activations = false
 
     @OptionGroup var threadOptions: ThreadOptions
 
     func validate() throws {
-        guard context >= 4 else { throw ValidationError("-c/--context must be at least 4, got \(context)") }
-        if let chunks, chunks < 1 { throw ValidationError("--chunks must be at least 1, got \(chunks)") }
         guard fromChunk >= 0 else { throw ValidationError("--from-chunk must not be negative, got \(fromChunk)") }
         guard outputFrequency >= 1 else { throw ValidationError("--output-frequency must be at least 1, got \(outputFrequency)") }
         guard saveFrequency >= 0 else { throw ValidationError("--save-frequency must not be negative, got \(saveFrequency)") }
-        guard batchSize >= 1 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
-        guard memory >= 0 else { throw ValidationError("--memory must not be negative, got \(memory)") }
     }
 
     func run() throws {
         let standardError = FileHandle.standardError
         func note(_ line: String) { standardError.write(Data((line + "\n").utf8)) }
-        var settings = ImatrixRun.Settings(modelPath: model, textPath: file, outputPath: outputOptions.output)
+        var settings = ImatrixRun.Settings(modelPath: textRun.model, textPath: textRun.file, outputPath: outputOptions.output)
         settings.format = try outputOptions.format(warn: note)
         settings.policy = try outputOptions.policy()
-        settings.contextLength = context
-        settings.chunks = chunks
+        settings.contextLength = textRun.context
+        settings.chunks = textRun.chunks
         settings.fromChunk = fromChunk
         settings.computePerplexity = !noPerplexity
         settings.processOutput = processOutput
         settings.parseSpecial = parseSpecial
         settings.inputFiles = splitFileList(inFiles)
         settings.schedule = SaveSchedule(outputFrequency: outputFrequency, saveFrequency: saveFrequency)
-        settings.batchTokens = batchSize
+        settings.batchTokens = textRun.batchSize
         settings.threads = threadOptions.threads
-        settings.weightCacheBytes = memory << 20
-        settings.activationPrecision = float32Activations ? .float32 : .ggmlCPU
+        settings.weightCacheBytes = textRun.weightCacheBytes
+        settings.activationPrecision = textRun.activationPrecision
 
         var progress: ProgressLine?
         var printedChunks = false

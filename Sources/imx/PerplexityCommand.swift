@@ -17,48 +17,21 @@ struct PerplexityCommand: ParsableCommand {
             """
     )
 
-    @Option(name: [.short, .customLong("model")], help: "The GGUF model.")
-    var model: String
-
-    @Option(name: [.customShort("f"), .customLong("file")], help: "The text (one trailing newline removed, as llama.cpp's -f).")
-    var file: String
-
-    @Option(name: [.short, .customLong("context")], help: "Tokens per chunk.")
-    var context = 512
-
-    @Option(help: "Evaluate at most this many chunks (default: all).")
-    var chunks: Int?
-
-    @Option(name: [.short, .customLong("batch-size")], help: "Tokens per forward batch; chunks per batch = max(1, batch / context).")
-    var batchSize = 2048
-
-    @Option(help: "MiB of memory for weights kept as float32; the rest is dequantized before each use.")
-    var memory = ModelOptions.defaultWeightCacheBytes >> 20
+    @OptionGroup var textRun: TextRunOptions
 
     @Flag(help: "Print JSON: per-chunk values, final PPL and error, tokens/s, peak memory.")
     var json = false
 
-    @Flag(name: .customLong("f32-activations"),
-          help: "Multiply quantized weights with unrounded float32 inputs instead of rounding them to 8-bit blocks as llama.cpp's CPU backend does.")
-    var float32Activations = false
-
     @OptionGroup var threadOptions: ThreadOptions
 
-    func validate() throws {
-        guard context >= 4 else { throw ValidationError("-c/--context must be at least 4, got \(context)") }
-        if let chunks, chunks < 1 { throw ValidationError("--chunks must be at least 1, got \(chunks)") }
-        guard batchSize >= 1 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
-        guard memory >= 0 else { throw ValidationError("--memory must not be negative, got \(memory)") }
-    }
-
     func run() throws {
-        var settings = PerplexityRun.Settings(modelPath: model, textPath: file)
-        settings.contextLength = context
-        settings.chunks = chunks
-        settings.batchTokens = batchSize
+        var settings = PerplexityRun.Settings(modelPath: textRun.model, textPath: textRun.file)
+        settings.contextLength = textRun.context
+        settings.chunks = textRun.chunks
+        settings.batchTokens = textRun.batchSize
         settings.threads = threadOptions.threads
-        settings.weightCacheBytes = memory << 20
-        settings.activationPrecision = float32Activations ? .float32 : .ggmlCPU
+        settings.weightCacheBytes = textRun.weightCacheBytes
+        settings.activationPrecision = textRun.activationPrecision
         var progress: ProgressLine?
         let standardError = FileHandle.standardError
         let result = try PerplexityRun(settings: settings).run(

@@ -114,22 +114,20 @@ public struct ImatrixRun {
         let format = settings.format ?? .gguf
         let writer = ImatrixWriter(format: format, chunkSize: settings.contextLength, policy: settings.policy)
         try OutputLocation.checkWritable(settings.outputPath)
-        let file = try GGUFFile(path: settings.modelPath)
-        let model = try TransformerModel(file: file, options: ModelOptions(threads: settings.threads,
-                                                                           weightCacheBytes: settings.weightCacheBytes,
-                                                                           activationPrecision: settings.activationPrecision))
-        if settings.contextLength > model.spec.contextLength {
-            throw EvaluationError(source: settings.modelPath, field: "context",
-                                  message: "-c \(settings.contextLength) exceeds the model's context length \(model.spec.contextLength)")
-        }
+        let model = try ChunkedTextRun.openModel(
+            path: settings.modelPath, contextLength: settings.contextLength,
+            options: ModelOptions(threads: settings.threads, weightCacheBytes: settings.weightCacheBytes,
+                                  activationPrecision: settings.activationPrecision))
         var collection = ImatrixCollection()
         for path in settings.inputFiles {
             let stored = try StoredImatrix.read(path: path)
-            try ModelCompatibility.check(stored, against: file)
+            try ModelCompatibility.check(stored, against: model.file)
             try collection.add(stored, chunkSize: settings.contextLength)
         }
         let entriesLoaded = collection.entries.count
-        let plan = try plan(file: file)
+        let plan = try ChunkedTextRun.plan(model: model, textPath: settings.textPath, contextLength: settings.contextLength,
+                                           chunks: settings.chunks, parseSpecial: settings.parseSpecial,
+                                           skippedChunks: settings.fromChunk)
         collection.datasets.append(settings.textPath)
         let chunksLoaded = collection.chunkCount
         let chunksPerBatch = max(1, settings.batchTokens / settings.contextLength)
@@ -208,24 +206,5 @@ public struct ImatrixRun {
     static func coverage(of collection: ImatrixCollection, source: String) -> ExpertCoverage? {
         let coverage = ExpertCoverage(collection: collection, source: source)
         return coverage.summary.expertTensors > 0 ? coverage : nil
-    }
-
-    /// Tokenizes the text and cuts it into chunks as llama-imatrix does.
-    private func plan(file: GGUFFile) throws -> PerplexityPlan {
-        let vocabulary = try Vocabulary(file: file)
-        let input = try TextInput.read(path: settings.textPath)
-        var tokenizer = Tokenizer(vocabulary: vocabulary)
-        var tokens = tokenizer.encode(input.bytes, addSpecial: true, parseSpecial: settings.parseSpecial)
-        let context = settings.contextLength
-        if settings.fromChunk > 0 {
-            guard (settings.fromChunk + 2) * context < tokens.count else {
-                throw EvaluationError(source: settings.textPath, field: "from-chunk",
-                                      message: "there will be not enough tokens left after removing \(settings.fromChunk) chunks of \(context) (the text has \(tokens.count) tokens)")
-            }
-            tokens.removeFirst(settings.fromChunk * context)
-        }
-        return try PerplexityPlan(tokens: tokens, contextLength: context, requestedChunks: settings.chunks,
-                                  beginOfSequence: vocabulary.addBOS ? vocabulary.special.beginOfSequence : nil,
-                                  source: settings.textPath)
     }
 }

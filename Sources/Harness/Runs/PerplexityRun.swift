@@ -61,21 +61,12 @@ public struct PerplexityRun {
     public func run(onStart: (PerplexityPlan) -> Void = { _ in },
                     onChunk: (PerplexityEvaluator.ChunkReport, Double) -> Void = { _, _ in }) throws -> Result {
         let loadStart = Date()
-        let file = try GGUFFile(path: settings.modelPath)
-        let model = try TransformerModel(file: file, options: ModelOptions(threads: settings.threads,
-                                                                           weightCacheBytes: settings.weightCacheBytes,
-                                                                           activationPrecision: settings.activationPrecision))
-        if settings.contextLength > model.spec.contextLength {
-            throw EvaluationError(source: settings.modelPath, field: "context",
-                                  message: "-c \(settings.contextLength) exceeds the model's context length \(model.spec.contextLength)")
-        }
-        let vocabulary = try Vocabulary(file: file)
-        let input = try TextInput.read(path: settings.textPath)
-        var tokenizer = Tokenizer(vocabulary: vocabulary)
-        let tokens = tokenizer.encode(input.bytes, addSpecial: true, parseSpecial: false)
-        let plan = try PerplexityPlan(tokens: tokens, contextLength: settings.contextLength, requestedChunks: settings.chunks,
-                                      beginOfSequence: vocabulary.addBOS ? vocabulary.special.beginOfSequence : nil,
-                                      source: settings.textPath)
+        let model = try ChunkedTextRun.openModel(
+            path: settings.modelPath, contextLength: settings.contextLength,
+            options: ModelOptions(threads: settings.threads, weightCacheBytes: settings.weightCacheBytes,
+                                  activationPrecision: settings.activationPrecision))
+        let plan = try ChunkedTextRun.plan(model: model, textPath: settings.textPath, contextLength: settings.contextLength,
+                                           chunks: settings.chunks)
         let loadSeconds = Date().timeIntervalSince(loadStart)
         onStart(plan)
 
@@ -92,7 +83,7 @@ public struct PerplexityRun {
         let evaluated = plan.chunkCount * plan.contextLength
         return Result(
             model: settings.modelPath, text: settings.textPath, contextLength: plan.contextLength, chunks: plan.chunkCount,
-            textTokens: tokens.count, tokensEvaluated: evaluated, predictionsScored: total.count,
+            textTokens: plan.tokens.count, tokensEvaluated: evaluated, predictionsScored: total.count,
             runningPerplexity: running, chunkPerplexity: own, perplexity: total.perplexity,
             perplexityError: total.uncertainty, seconds: seconds, tokensPerSecond: Double(evaluated) / seconds,
             loadSeconds: loadSeconds, peakResidentBytes: ProcessMemory.peakResidentBytes(),
