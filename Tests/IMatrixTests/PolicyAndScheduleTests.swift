@@ -35,6 +35,23 @@ struct PolicyAndScheduleTests {
         #expect(PartialDataPolicy.ik.apply(to: wide) == nil)
     }
 
+    @Test("The legacy writer leaves out an entry without any data and says so; GGUF keeps it")
+    func legacyDropsEmptyEntries() throws {
+        let empty = ImatrixEntry(name: "blk.1.ffn_up_exps.weight", columns: 2, matrices: 4)
+        let collection = ImatrixCollection(entries: [Self.entry.name: Self.entry, empty.name: empty],
+                                           datasets: ["t.txt"], chunkCount: 1)
+        let (bytes, report) = try ImatrixWriter(format: .dat, chunkSize: 512).encode(collection)
+        let stored = try LegacyImatrixFormat.decode(bytes, path: "x.dat")
+        #expect(stored.entries.map(\.name) == [Self.entry.name])
+        #expect(report.writtenEntries == 1 && report.totalEntries == 2)
+        let dropped = try #require(report.decisions.first { $0.name == empty.name })
+        #expect(!dropped.decision.isWritten)
+        // The partially covered entry is stored with importance 1 for its missing expert.
+        let kept = try #require(report.decisions.first { $0.name == Self.entry.name })
+        #expect(kept.decision.action == .filledOnes && kept.decision.missing == [1])
+        #expect(try ImatrixWriter(format: .gguf, chunkSize: 512).encode(collection).report.writtenEntries == 2)
+    }
+
     @Test("Parsing --partial-data, with one-line errors")
     func parsing() throws {
         #expect(try PartialDataPolicy(parsing: "prior=16") == .prior(pseudoTokens: 16))

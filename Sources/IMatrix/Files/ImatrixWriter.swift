@@ -52,15 +52,17 @@ public struct ImatrixWriter: Sendable {
             bytes = result.bytes
             legacyDropped = result.skipped
         }
-        var all = reported
-        for name in legacyDropped where !all.contains(where: { $0.name == name }) {
-            all.append((name: name, decision: PolicyDecision(action: .skipped(reason: "no data (legacy format)"),
-                                                             missing: collection.entries[name]?.zeroCountMatrices ?? [])))
+        // The legacy format also leaves out entries without any data, whatever the policy said.
+        for name in legacyDropped {
+            let action = PolicyDecision.Action.skipped(reason: "no data: the legacy format cannot store it")
+            if let index = reported.firstIndex(where: { $0.name == name }) {
+                reported[index].decision.action = action
+            } else {
+                reported.append((name: name, decision: PolicyDecision(action: action,
+                                                                      missing: collection.entries[name]?.zeroCountMatrices ?? [])))
+            }
         }
-        for index in all.indices where legacyDropped.contains(all[index].name) {
-            all[index].decision.action = .skipped(reason: "no data: the legacy format cannot store it")
-        }
-        let report = Report(decisions: all, writtenEntries: written.count - legacyDropped.count,
+        let report = Report(decisions: reported, writtenEntries: written.count - legacyDropped.count,
                             totalEntries: entries.count, byteCount: bytes.count)
         return (bytes, report)
     }
