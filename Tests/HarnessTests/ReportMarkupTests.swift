@@ -67,6 +67,7 @@ struct ReportMarkupTests {
         #expect(ExpertCoverageText.summary(coverage) == """
             expert coverage: run (per-expert token counts)
             2 MoE layers, 3 expert tensors; 1 expert (layer × id) without tokens in 2 tensors; 1 below 10 tokens
+            64 tokens seen; at the routing rates seen so far about 80 tokens (1.2×) would give every expert that got tokens at least 10; experts with none give no rate to extrapolate
             zero-token experts by layer: blk.1: 1
             """)
         #expect(coverage.summaryText == ExpertCoverageText.summary(coverage))

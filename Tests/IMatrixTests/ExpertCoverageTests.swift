@@ -184,6 +184,13 @@ struct ExpertCoverageTests {
         let coverage = try ExpertCoverage(file: file, model: good)
         #expect(coverage.missingFromImatrix == ["blk.1.ffn_up_exps.weight"])
         #expect(coverage.tensors.map(\.zeroTokenExperts) == [[1]])
+        // Dense weights without data are listed too (llama-quantize would find no importance for
+        // them); 1-D norms and non-block tensors are not weights it looks up.
+        var shapes = good.shapes
+        shapes["blk.2.attn_k.weight"] = [4, 4]
+        shapes["blk.2.attn_norm.weight"] = [4]
+        let wider = try ExpertCoverage(file: file, model: ModelTensorShapes(path: "m.gguf", shapes: shapes))
+        #expect(wider.missingFromImatrix == ["blk.1.ffn_up_exps.weight", "blk.2.attn_k.weight"])
 
         let wrongColumns = ModelTensorShapes(path: "m.gguf", shapes: ["blk.0.ffn_up_exps.weight": [8, 16, 2], "blk.0.attn_q.weight": [4, 4]])
         #expect(throws: ImatrixError(file: "x.gguf", field: "blk.0.ffn_up_exps.weight",
@@ -195,5 +202,19 @@ struct ExpertCoverageTests {
                                      message: "2 counts, but m.gguf has 4 experts for this tensor")) {
             try ExpertCoverage(file: file, model: wrongExperts)
         }
+    }
+
+    @Test("Tokens needed: every routed expert under the minimum reaches it at the observed rate")
+    func tokensNeeded() throws {
+        let entries = [
+            StoredImatrix.Entry(name: "blk.0.ffn_up_exps.weight", values: [Float](repeating: 1, count: 8), counts: [250, 0, 3, 7]),
+            StoredImatrix.Entry(name: "blk.0.ffn_gate_inp.weight", values: [1, 2], counts: [130]),
+        ]
+        let file = StoredImatrix(path: "x.gguf", format: .gguf, entries: entries, datasets: [], chunkCount: 1, chunkSize: 130)
+        let coverage = try ExpertCoverage(file: file, minimumTokens: 32)
+        #expect(coverage.summary.tokensSeen == 130)
+        #expect(coverage.summary.tokensForMinimum == Int64(1387))  // ⌈130 · 32 / 3⌉: expert 2 has 3 tokens of 130
+        let enough = try ExpertCoverage(file: file, minimumTokens: 3)
+        #expect(enough.summary.tokensForMinimum == nil)
     }
 }

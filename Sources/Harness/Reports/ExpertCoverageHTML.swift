@@ -35,7 +35,8 @@ public enum ExpertCoverageHTML {
         }
         var notes = coverage.notes
         if !coverage.missingFromImatrix.isEmpty {
-            notes.insert("expert tensors of the model without imatrix data: " + coverage.missingFromImatrix.joined(separator: ", "), at: 0)
+            notes.insert("weights of the model without imatrix data (llama-quantize finds no importance for them): "
+                         + coverage.missingFromImatrix.joined(separator: ", "), at: 0)
         }
         if !coverage.notInModel.isEmpty {
             notes.append("imatrix entries that are not tensors of the model: " + coverage.notInModel.joined(separator: ", "))

@@ -15,7 +15,8 @@ public enum ExpertCoverageText {
         if !counted.isEmpty { sections.append(policyTable(counted)) }
         var lists: [String] = []
         if !coverage.missingFromImatrix.isEmpty {
-            lists.append("expert tensors of the model without imatrix data (\(coverage.missingFromImatrix.count)): "
+            lists.append("weights of the model without imatrix data — llama-quantize finds no importance for them, "
+                         + "and IQ1/IQ2/IQ3_XXS quantization of them fails (\(coverage.missingFromImatrix.count)): "
                          + coverage.missingFromImatrix.joined(separator: ", "))
         }
         if !coverage.notInModel.isEmpty {
@@ -58,6 +59,13 @@ public enum ExpertCoverageText {
         }
         if coverage.tensors.contains(where: { $0.likelyUnusedExperts != nil }) {
             text += "; \(s.likelyUnusedExperts) likely unused (filled with importance 1 by the writer)"
+        }
+        if let seen = s.tokensSeen, let needed = s.tokensForMinimum {
+            text += "\n\(Formatting.grouped(Int(seen))) tokens seen; at the routing rates seen so far about "
+                + "\(Formatting.grouped(Int(needed))) tokens (\(Formatting.fixed(Double(needed) / Double(max(1, seen)), 1))×) would give "
+                + "every expert that got tokens at least \(coverage.minimumTokens); experts with none give no rate to extrapolate"
+        } else if let seen = s.tokensSeen, s.expertTensors > 0, coverage.tensors.contains(where: \.isCounted) {
+            text += "\n\(Formatting.grouped(Int(seen))) tokens seen; every expert that got tokens has at least \(coverage.minimumTokens)"
         }
         return text
     }

@@ -34,6 +34,13 @@ public struct ExpertCoverage: Sendable, Equatable, Encodable {
         public let lowTokenExperts: Int
         /// Legacy data: distinct (layer, expert) pairs the writer filled.
         public let likelyUnusedExperts: Int
+        /// Tokens behind the data: the count of the dense entries (nil when unknown, e.g. legacy).
+        public let tokensSeen: Int64?
+        /// At the observed routing rates, the total tokens after which every expert that got
+        /// some tokens but fewer than the minimum would reach it: the largest
+        /// ⌈tokensSeen · minimum / count⌉ over those experts (nil when there are none or the
+        /// token total is unknown). Experts with no token give no rate to extrapolate.
+        public let tokensForMinimum: Int64?
     }
 
     /// The imatrix file (or `run` for a collection).
@@ -70,8 +77,9 @@ public struct ExpertCoverage: Sendable, Equatable, Encodable {
         if tensors.contains(where: { !$0.isCounted }) {
             notes.append("expert tensors with a single count (loaded from a legacy imatrix): per-expert counts not recoverable")
         }
+        let dense = collection.entries.values.filter { !$0.isPerExpert && !ExpertCoverage.isExpertName($0.name) }
         self.init(source: source, format: "collection", model: nil, minimumTokens: minimumTokens, tensors: tensors,
-                  missingFromImatrix: [], notInModel: [], notes: notes)
+                  missingFromImatrix: [], notInModel: [], notes: notes, tokensSeen: dense.map(\.maximumCount).max())
     }
 
     /// The coverage of a stored imatrix, optionally checked against the model's tensor shapes.
@@ -128,13 +136,16 @@ public struct ExpertCoverage: Sendable, Equatable, Encodable {
         }
         if tensors.isEmpty { notes.append("no expert tensors (*_exps): nothing is routed, every tensor is dense") }
         let present = Set(file.entries.map(\.name))
-        let missing = model?.expertTensorNames.filter { !present.contains($0) } ?? []
+        let missing = model?.matrixTensorNames.filter { !present.contains($0) } ?? []
+        let denseCounts = file.format == .gguf
+            ? file.entries.filter { $0.counts.count == 1 && !ExpertCoverage.isExpertName($0.name) }.map { $0.counts[0] } : []
         self.init(source: file.path, format: file.format.rawValue, model: model?.path, minimumTokens: minimumTokens,
-                  tensors: tensors, missingFromImatrix: missing, notInModel: notInModel, notes: notes)
+                  tensors: tensors, missingFromImatrix: missing, notInModel: notInModel, notes: notes,
+                  tokensSeen: denseCounts.max())
     }
 
     private init(source: String, format: String, model: String?, minimumTokens: Int, tensors: [ExpertTensorCoverage],
-                 missingFromImatrix: [String], notInModel: [String], notes: [String]) {
+                 missingFromImatrix: [String], notInModel: [String], notes: [String], tokensSeen: Int64?) {
         let ordered = tensors.sorted { ($0.layer, $0.family) < ($1.layer, $1.family) }
         self.source = source
         self.format = format
@@ -153,7 +164,20 @@ public struct ExpertCoverage: Sendable, Equatable, Encodable {
                           zeroTokenExperts: pairs(\.zeroTokenExperts),
                           zeroTokenMatrices: ordered.reduce(0) { $0 + $1.zeroTokenExperts.count },
                           lowTokenExperts: pairs(\.lowTokenExperts),
-                          likelyUnusedExperts: pairs { $0.likelyUnusedExperts ?? [] })
+                          likelyUnusedExperts: pairs { $0.likelyUnusedExperts ?? [] },
+                          tokensSeen: tokensSeen,
+                          tokensForMinimum: tokensSeen.flatMap { ExpertCoverage.tokensNeeded(seen: $0, tensors: ordered, minimum: minimumTokens) })
+    }
+
+    /// The total tokens at which every under-covered (but routed) expert would reach `minimum`
+    /// tokens if routing continued at the rate seen so far; nil when no expert is under-covered.
+    static func tokensNeeded(seen: Int64, tensors: [ExpertTensorCoverage], minimum: Int) -> Int64? {
+        let needs = tensors.flatMap { tensor in
+            (tensor.tokensPerExpert ?? []).filter { $0 > 0 && $0 < Int64(minimum) }.map { count in
+                (seen * Int64(minimum) + count - 1) / count
+            }
+        }
+        return needs.max()
     }
 
     /// Whether `name` is an expert tensor by llama.cpp's naming (`…_exps.weight`).

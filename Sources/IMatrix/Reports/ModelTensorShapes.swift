@@ -33,6 +33,14 @@ public struct ModelTensorShapes: Sendable, Equatable {
         return (columns, shape.count > 2 ? shape[2...].reduce(1, *) : 1)
     }
 
+    /// The weights llama-quantize looks up importance for and llama-imatrix collects: `blk.*`
+    /// tensors named `….weight` with two or more dimensions (norms and biases are 1-D), in
+    /// byte-wise name order.
+    public var matrixTensorNames: [String] {
+        shapes.filter { $0.key.hasPrefix("blk.") && $0.key.hasSuffix(".weight") && $0.value.count >= 2 }
+            .keys.sorted(by: ImatrixCollection.byteOrder)
+    }
+
     /// Expert tensors (three or more dimensions, more than one matrix), in byte-wise name order.
     public var expertTensorNames: [String] {
         shapes.keys.filter { (layout(of: $0)?.matrices ?? 1) > 1 }.sorted(by: ImatrixCollection.byteOrder)
