@@ -58,13 +58,18 @@ public struct StoredImatrix: Sendable, Equatable {
     /// - Throws: ``ImatrixError`` naming the file and the field for an unreadable, truncated or
     ///   inconsistent file.
     public static func read(path: String) throws(ImatrixError) -> StoredImatrix {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
             let reason = FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file"
             throw ImatrixError(file: path, field: "file", message: reason)
         }
-        let bytes = [UInt8](data)
-        if bytes.starts(with: Array("GGUF".utf8)) { return try ImatrixGGUFFormat.decode(path: path) }
-        return try LegacyImatrixFormat.decode(bytes, path: path)
+        let magic = (try? handle.read(upToCount: 4)) ?? Data()
+        try? handle.close()
+        // A GGUF file is memory-mapped by the GGUF reader; only a legacy file is read whole.
+        if magic == Data("GGUF".utf8) { return try ImatrixGGUFFormat.decode(path: path) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ImatrixError(file: path, field: "file", message: "cannot read the file")
+        }
+        return try LegacyImatrixFormat.decode([UInt8](data), path: path)
     }
 
     /// Entry by name.
