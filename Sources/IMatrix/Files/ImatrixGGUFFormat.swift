@@ -62,8 +62,13 @@ public enum ImatrixGGUFFormat {
             for tensor in [sumsTensor, countsTensor] where tensor.type != .f32 {
                 throw invalid(tensor.name, "sums and counts must be F32, found \(tensor.type.name)")
             }
-            let values = floats(file, sumsTensor)
-            let rawCounts = floats(file, countsTensor)
+            let values: [Float], rawCounts: [Float]
+            do {
+                values = try file.dequantize(sumsTensor, threads: 1)
+                rawCounts = try file.dequantize(countsTensor, threads: 1)
+            } catch {
+                throw invalid(error.field, error.message)
+            }
             guard !rawCounts.isEmpty, values.count % rawCounts.count == 0, !values.isEmpty else {
                 throw invalid(countsTensor.name, "\(rawCounts.count) counts do not divide \(values.count) sums")
             }
@@ -117,12 +122,5 @@ public enum ImatrixGGUFFormat {
         var cut = maximumNameBytes
         while cut > 0, full[cut] & 0xC0 == 0x80 { cut -= 1 } // keep whole UTF-8 sequences
         return String(decoding: full[..<cut], as: UTF8.self)
-    }
-
-    private static func floats(_ file: GGUFFile, _ tensor: GGUFTensorInfo) -> [Float] {
-        let raw = file.data(of: tensor)
-        return (0..<tensor.elementCount).map {
-            Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self)))
-        }
     }
 }
