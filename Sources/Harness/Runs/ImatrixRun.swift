@@ -143,7 +143,6 @@ public struct ImatrixRun {
         var total = PerplexityAccumulator()
         var running: [Double] = []
         var saves: [Save] = []
-        var lastReport: ImatrixWriter.Report?
         let start = Date()
         var next = 0
         while next < plan.chunkCount {
@@ -180,9 +179,9 @@ public struct ImatrixRun {
             next = end
         }
         let seconds = Date().timeIntervalSince(start)
-        lastReport = try writer.write(accumulator.collection, to: settings.outputPath)
+        let finalReport = try writer.write(accumulator.collection, to: settings.outputPath)
         saves.append(Save(path: settings.outputPath, chunkCount: accumulator.collection.chunkCount,
-                          entries: lastReport!.writtenEntries))
+                          entries: finalReport.writtenEntries))
         onSave(saves.last!)
         let evaluated = plan.chunkCount * plan.contextLength
         let result = Result(
@@ -190,12 +189,12 @@ public struct ImatrixRun {
             policy: writer.policy.description, contextLength: plan.contextLength, chunks: plan.chunkCount,
             fromChunk: settings.fromChunk, textTokens: plan.tokens.count + settings.fromChunk * plan.contextLength,
             tokensEvaluated: evaluated, chunkCount: accumulator.collection.chunkCount,
-            entries: accumulator.collection.entries.count, entriesWritten: lastReport!.writtenEntries,
+            entries: accumulator.collection.entries.count, entriesWritten: finalReport.writtenEntries,
             runningPerplexity: running, perplexity: settings.computePerplexity ? total.perplexity : nil,
             perplexityError: settings.computePerplexity ? total.uncertainty : nil, saves: saves,
             seconds: seconds, tokensPerSecond: Double(evaluated) / max(seconds, 1e-9), loadSeconds: loadSeconds,
             peakResidentBytes: ProcessMemory.peakResidentBytes(), threads: settings.threads,
-            partialData: lastReport!.decisions.map {
+            partialData: finalReport.decisions.map {
                 PartialDataLine(tensor: $0.name, missingExperts: $0.decision.missing, action: $0.decision.summary)
             },
             expertCoverage: Self.coverage(of: accumulator.collection, source: settings.outputPath))
