@@ -30,3 +30,20 @@ public enum Formatting {
         String(format: "%.\(digits)f", value)
     }
 }
+
+extension Formatting {
+    /// `digits` significant digits in `%g` style (`0.0123457`, `1.5e-07`, `250`); `inf`/`nan` as such.
+    public static func significant(_ value: Double, _ digits: Int) -> String {
+        String(format: "%.\(digits)g", value)
+    }
+
+    /// Scientific notation with `digits` decimals: `3.1416e-03`.
+    public static func scientific(_ value: Double, _ digits: Int) -> String {
+        String(format: "%.\(digits)e", value)
+    }
+
+    /// A fraction as a percentage with `digits` decimals: `0.9731` → `97.31%`.
+    public static func percent(_ fraction: Double, _ digits: Int) -> String {
+        fixed(fraction * 100, digits) + "%"
+    }
+}
