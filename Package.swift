@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "WeightingTests", dependencies: ["Weighting", "IMatrix", "Quantization", "GGUF", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "ModelTests", dependencies: ["Model", "GGUF", "Kernels", "TestSupport", "Tokenizers"], swiftSettings: settings),
         .testTarget(name: "IMatrixTests", dependencies: ["IMatrix", "Model", "GGUF", "Kernels", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "HarnessTests", dependencies: ["Harness", "IMatrix", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "IMatrix", "Weighting", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "imxTests", dependencies: ["imx", "GGUF", "IMatrix", "TestSupport"], swiftSettings: settings),
     ]
 )
