@@ -8,6 +8,11 @@ public enum AtomicFile {
         public let path: String
         public let reason: String
         public var description: String { "\(path): cannot write: \(reason)" }
+
+        public init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
     }
 
     /// Writes `bytes` to `path` atomically (temporary file, then rename).

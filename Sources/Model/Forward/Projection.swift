@@ -21,7 +21,7 @@ struct Projection {
                                              columns: weight.inFeatures, expert: routing))
         let matrix = try store.matrix(weight, expert: expert)
         var input = input
-        let rounding = ActivationRounding(weight: weight.tensor.type, precision: precision)
+        let rounding = ActivationRounding(weight: weight.effectiveType, precision: precision)
         if rounding.changes(columns: weight.inFeatures) {
             let rounded = roundedInput.reserve(rows * weight.inFeatures)
             rounding.apply(input, rows: rows, columns: weight.inFeatures, into: rounded, threads: threads)

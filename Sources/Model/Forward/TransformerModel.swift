@@ -272,7 +272,7 @@ public final class TransformerModel {
 
     /// Rounds the output product's input in place as ggml would for the output weight's type.
     private func roundForOutput(_ rows: UnsafeMutablePointer<Float>, rows count: Int) {
-        let rounding = ActivationRounding(weight: output.tensor.type, precision: options.activationPrecision)
+        let rounding = ActivationRounding(weight: output.effectiveType, precision: options.activationPrecision)
         guard rounding.changes(columns: spec.embeddingLength) else { return }
         rounding.apply(rows, rows: count, columns: spec.embeddingLength, into: rows, threads: options.threads)
     }

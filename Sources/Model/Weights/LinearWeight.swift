@@ -6,9 +6,11 @@ import GGUF
 /// `outFeatures` rows of `inFeatures` per expert. Its float32 values come from one of three
 /// places, decided once at load time by ``WeightStore``: the mapping itself (F32 tensors),
 /// a cache filled at load (within the memory budget), or a scratch buffer filled just before
-/// each product.
+/// each product. A replacement (see ``TransformerModel/replaceWeights(of:with:as:)``) takes
+/// precedence over all three while it is set.
 public final class LinearWeight: @unchecked Sendable {
-    // @unchecked: `cached` is set once during loading, before any concurrent use.
+    // @unchecked: `cached` is set once during loading, before any concurrent use; `replacement`
+    // is only changed between evaluations (the model evaluates one batch at a time).
 
     /// The tensor's description in the file.
     public let tensor: GGUFTensorInfo
@@ -25,6 +27,10 @@ public final class LinearWeight: @unchecked Sendable {
     var cached: UnsafeMutablePointer<Float>?
     /// The values inside the mapping when the tensor is stored as F32.
     var direct: UnsafePointer<Float>?
+    /// Values that replace the file's (e.g. a re-quantized copy), owned by this object.
+    var replacement: UnsafeMutablePointer<Float>?
+    /// The type the replacement values are on, which decides how inputs are rounded.
+    var replacementType: GGMLType?
 
     init(tensor: GGUFTensorInfo, inFeatures: Int, outFeatures: Int, experts: Int) {
         self.tensor = tensor
@@ -38,7 +44,19 @@ public final class LinearWeight: @unchecked Sendable {
     /// Bytes the whole tensor takes as float32.
     var floatByteCount: Int { matrixElementCount * experts * MemoryLayout<Float>.stride }
     /// Whether the values are available without dequantizing.
-    var isResident: Bool { cached != nil || direct != nil }
+    var isResident: Bool { replacement != nil || cached != nil || direct != nil }
+    /// The type the products treat the weight as: the replacement's, else the file's.
+    var effectiveType: GGMLType { replacementType ?? tensor.type }
 
-    deinit { cached?.deallocate() }
+    /// Drops the replacement, so the file's values are used again.
+    func removeReplacement() {
+        replacement?.deallocate()
+        replacement = nil
+        replacementType = nil
+    }
+
+    deinit {
+        cached?.deallocate()
+        replacement?.deallocate()
+    }
 }

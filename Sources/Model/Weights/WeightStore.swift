@@ -47,11 +47,12 @@ final class WeightStore {
     }
 
     /// Rows `rows` of `weight` (expert 0, or the flattened stack) as float32 in `destination`,
-    /// or a pointer into the cache (or the mapping) when the tensor is resident. `threads`
+    /// or a pointer into the replacement, the cache or the mapping when the tensor is resident. `threads`
     /// overrides the store's thread count (1 inside a caller's own parallel loop).
     func rows(_ weight: LinearWeight, _ rows: Range<Int>, scratch destination: UnsafeMutablePointer<Float>,
               threads: Int? = nil) throws(GGUFError) -> UnsafePointer<Float> {
         let offset = rows.lowerBound * weight.inFeatures
+        if let replacement = weight.replacement { return UnsafePointer(replacement + offset) }
         if let cached = weight.cached { return UnsafePointer(cached + offset) }
         if let direct = weight.direct { return direct + offset }
         try file.dequantizeRows(weight.tensor, rows: rows,

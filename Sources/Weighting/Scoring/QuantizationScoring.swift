@@ -17,6 +17,21 @@ public enum QuantizationScoring {
         _ type: GGMLType, formula: any WeightFormula, rows: UnsafePointer<Float>, rowCount: Int, rowLength: Int,
         importance: [Float]?, tokenCount: Float = 0, threads: Int = Parallel.processorCount
     ) throws(Failure) -> ErrorTotals {
+        var decoded = [Float](repeating: 0, count: rowCount * rowLength)
+        return try decoded.withUnsafeMutableBufferPointer { (buffer) throws(Failure) -> ErrorTotals in
+            try reconstruct(type, formula: formula, rows: rows, rowCount: rowCount, rowLength: rowLength,
+                            importance: importance, tokenCount: tokenCount, into: buffer.baseAddress!, threads: threads)
+        }
+    }
+
+    /// Like ``score(_:formula:rows:rowCount:rowLength:importance:tokenCount:threads:)``, and
+    /// keeps the dequantized reconstruction in `decoded` (`rowCount × rowLength` floats): the
+    /// fake-quantized weights a sweep puts into the model.
+    public static func reconstruct(
+        _ type: GGMLType, formula: any WeightFormula, rows: UnsafePointer<Float>, rowCount: Int, rowLength: Int,
+        importance: [Float]?, tokenCount: Float = 0, into decoded: UnsafeMutablePointer<Float>,
+        threads: Int = Parallel.processorCount
+    ) throws(Failure) -> ErrorTotals {
         if importance == nil && formula.needsImportance {
             throw Failure(description: "formula '\(formula)' needs an importance matrix")
         }
@@ -29,7 +44,6 @@ public enum QuantizationScoring {
         let weighting = formula.weighting(context: FormulaContext(meanImportance: mean, tokenCount: tokenCount),
                                           hasImportance: importance != nil)
         var bytes = [UInt8](repeating: 0, count: RowQuantizer.byteCount(type, rowCount: rowCount, rowLength: rowLength))
-        var decoded = [Float](repeating: 0, count: rowCount * rowLength)
         do {
             try bytes.withUnsafeMutableBytes { output in
                 if let importance {
@@ -47,10 +61,8 @@ public enum QuantizationScoring {
         }
         do {
             try bytes.withUnsafeBytes { source in
-                try decoded.withUnsafeMutableBufferPointer { destination in
-                    try Dequantizer.dequantize(type, from: source.baseAddress!, elementCount: rowCount * rowLength,
-                                               into: destination.baseAddress!, threads: threads)
-                }
+                try Dequantizer.dequantize(type, from: source.baseAddress!, elementCount: rowCount * rowLength,
+                                           into: decoded, threads: threads)
             }
         } catch {
             throw Failure(description: "\(error)")
@@ -59,10 +71,11 @@ public enum QuantizationScoring {
     }
 
     private static func rowTotals(
-        _ rows: UnsafePointer<Float>, _ decoded: [Float], rowCount: Int, rowLength: Int, importance: [Float]?, threads: Int
+        _ rows: UnsafePointer<Float>, _ decoded: UnsafeMutablePointer<Float>, rowCount: Int, rowLength: Int, importance: [Float]?, threads: Int
     ) -> ErrorTotals {
         var perRow = [ErrorTotals](repeating: ErrorTotals(), count: rowCount)
-        decoded.withUnsafeBufferPointer { y in
+        do {
+            let y = UnsafeBufferPointer(start: UnsafePointer(decoded), count: rowCount * rowLength)
             perRow.withUnsafeMutableBufferPointer { totals in
                 let qw = importance?.withUnsafeBufferPointer { $0.baseAddress }
                 let base = totals.baseAddress!

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import Harness
+
+/// `imx sweep CONFIG.json`: weighting formulas × quant types, scored per tensor and end to end.
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Run a JSON-configured sweep of weighting formulas × quant types, scored by weighted RMSE, KLD and PPL.",
+        discussion: """
+            Computes (or reuses) the imatrix from the calibration text, records the model's own \
+            token distributions on the evaluation and calibration texts once (cache/*.kld, \
+            llama-perplexity's --kl-divergence-base format), then for every grid point quantizes \
+            the recipe's tensors with the formula (quantize → dequantize in memory), measures \
+            their weighted RMSE, and the quantized model's KLD, top-1 agreement and perplexity. \
+            Each finished point is appended to results.jsonl; the report (report.md, \
+            summary.csv, plots/*.svg) is rebuilt at the end. See configs/schema.json.
+            """
+    )
+
+    @Argument(help: "The sweep config (JSON).")
+    var config: String
+
+    @Flag(help: "Continue a sweep: skip grid points already in results.jsonl.")
+    var resume = false
+
+    @Option(help: "Run only this grid point (TYPE/FORMULA as --dry-run lists it); repeatable.")
+    var only: [String] = []
+
+    @Flag(help: "List the grid, what is done, and an estimated time; run nothing.")
+    var dryRun = false
+
+    @Option(help: "i/n: run every n-th grid point starting at i (0-based), writing results.shard-i-of-n.jsonl; join with imx sweep-merge.")
+    var shard: String?
+
+    func run() throws {
+        var options = SweepRun.Options()
+        options.resume = resume
+        options.only = only
+        options.dryRun = dryRun
+        if let shard {
+            let parts = shard.split(separator: "/").map { Int($0) }
+            guard parts.count == 2, let index = parts[0], let count = parts[1], count >= 1, index >= 0, index < count else {
+                throw CommandError("--shard: '\(shard)' is not i/n with 0 ≤ i < n")
+            }
+            options.shard = (index, count)
+        }
+        let plan = try SweepPlan.make(configPath: config)
+        let sweep = SweepRun(plan: plan, options: options)
+        let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        let summary = try sweep.run(log: dryRun ? { print($0) } : log)
+        guard !dryRun, let reportPath = summary.reportPath else { return }
+        if let report = FileManager.default.contents(atPath: reportPath) {
+            print(String(decoding: report, as: UTF8.self))
+        }
+        print(String(format: "sweep: %d points run, %d already done, %.1f s wall", summary.pointsRun, summary.pointsSkipped, summary.seconds))
+        if summary.pointsRun > 0 {
+            print(String(format: "per point: %.1f s (quantization + evaluation)", summary.secondsPerPoint)
+                + (summary.evaluationTokens > 0
+                    ? String(format: "; evaluation %.1f µs per point per evaluation token (%d tokens)",
+                             summary.secondsPerPointPerToken * 1e6, summary.evaluationTokens) : ""))
+        }
+        print("report: \(reportPath)")
+    }
+}
+
+/// `imx sweep-merge -o OUT INPUTS…`: joins shard results and rebuilds the report.
+struct SweepMergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep-merge",
+        abstract: "Join the results of sweep shards (results*.jsonl with their sweep.json) and write the report.",
+        discussion: "Inputs are results files or output folders of `imx sweep --shard i/n` runs of the same config."
+    )
+
+    @Option(name: .shortAndLong, help: "The output folder for results.jsonl, report.md, summary.csv and plots.")
+    var output: String
+
+    @Argument(help: "Results files or folders to merge.")
+    var inputs: [String]
+
+    func validate() throws {
+        guard !inputs.isEmpty else { throw ValidationError("give at least one results file or folder") }
+    }
+
+    func run() throws {
+        let outcome = try SweepMerge.merge(inputs: inputs, output: output)
+        print("merged \(outcome.records.count) grid points into \(output)/results.jsonl"
+              + (outcome.duplicates > 0 ? " (\(outcome.duplicates) duplicates dropped)" : ""))
+        if !outcome.missing.isEmpty { print("missing grid points: \(outcome.missing.joined(separator: ", "))") }
+        print("report: \(output)/report.md")
+    }
+}
