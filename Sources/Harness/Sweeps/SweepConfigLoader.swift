@@ -22,8 +22,8 @@ public enum SweepConfigLoader {
         let folder = (path as NSString).deletingLastPathComponent
         func resolve(_ value: String, _ field: String) throws(SweepConfigError) -> String {
             let expanded = try expand(value, file: path, field: field)
-            if expanded.hasPrefix("/") || folder.isEmpty { return expanded }
-            return (folder as NSString).appendingPathComponent(expanded)
+            if expanded.hasPrefix("/") || folder.isEmpty { return (expanded as NSString).standardizingPath }
+            return Self.normalized((folder as NSString).appendingPathComponent(expanded))
         }
         config.model = try resolve(config.model, "model")
         for i in config.calibration.texts.indices {
@@ -35,6 +35,19 @@ public enum SweepConfigLoader {
         if let file = config.imatrix?.file { config.imatrix?.file = try resolve(file, "imatrix.file") }
         config.output = try resolve(config.output ?? "../results/\(config.name)", "output")
         return config
+    }
+
+    /// `path` with `.` and `folder/..` steps removed (without resolving symbolic links), so
+    /// reports show `models/x.gguf` rather than `configs/../models/x.gguf`.
+    static func normalized(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
+            parts.append(part)
+        }
+        let joined = parts.joined(separator: "/")
+        return path.hasPrefix("/") ? "/" + joined : (joined.isEmpty ? "." : joined)
     }
 
     /// `${NAME}` and `${NAME:-default}` from the environment; an unset variable without default is an error.

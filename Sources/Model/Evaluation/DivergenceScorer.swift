@@ -145,4 +145,11 @@ public struct DivergenceSample: Sendable, Equatable {
     public var baseNegativeLogLikelihood: Double
     /// Whether both put the same token first.
     public var sameTop: Bool
+
+    public init(divergence: Double, negativeLogLikelihood: Double, baseNegativeLogLikelihood: Double, sameTop: Bool) {
+        self.divergence = divergence
+        self.negativeLogLikelihood = negativeLogLikelihood
+        self.baseNegativeLogLikelihood = baseNegativeLogLikelihood
+        self.sameTop = sameTop
+    }
 }

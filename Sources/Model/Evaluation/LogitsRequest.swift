@@ -40,6 +40,12 @@ public struct LogitsBlock {
     /// `rows.count × vocabulary.count` floats, row-major, leading dimension `vocabulary.count`.
     public let values: UnsafePointer<Float>
 
+    public init(rows: Range<Int>, vocabulary: Range<Int>, values: UnsafePointer<Float>) {
+        self.rows = rows
+        self.vocabulary = vocabulary
+        self.values = values
+    }
+
     /// The logits of requested row `row` (absolute index within ``rows``) for this block's ids.
     public func row(_ row: Int) -> UnsafeBufferPointer<Float> {
         UnsafeBufferPointer(start: values + (row - rows.lowerBound) * vocabulary.count, count: vocabulary.count)

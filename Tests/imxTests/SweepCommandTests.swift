@@ -1,0 +1,217 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `imx sweep` end to end on the tiny MoE fixture: records, reports, sanity of the numbers,
+/// base perplexity equal to `imx perplexity`, kill and `--resume`, shards and `sweep-merge`.
+@Suite("imx sweep")
+struct SweepCommandTests {
+    /// A config for tiny-mixtral with absolute paths; `formulas`/`types` vary per test.
+    static func config(output: String, types: [String] = ["Q8_0", "Q4_0"],
+                       formulas: String = #"["llama", "uniform"]"#) throws -> String {
+        let root = TestEnvironment.packageRoot
+        return """
+            {
+              "name": "tiny",
+              "model": "\(try TestEnvironment.fixture("moe/tiny-mixtral.gguf"))",
+              "calibration": { "texts": ["\(root)/corpora/calibration.txt"], "context": 128, "chunks": 3 },
+              "evaluation": { "texts": ["\(root)/corpora/evaluation.txt"], "context": 128, "chunks": 4 },
+              "imatrix": { "context": 128, "chunks": 3 },
+              "types": \(String(decoding: try JSONEncoder().encode(types), as: UTF8.self)),
+              "recipe": [ { "tensors": "ffn_(gate|up|down)_exps", "type": "TYPE" } ],
+              "formulas": \(formulas),
+              "threads": 2,
+              "output": "\(output)"
+            }
+            """
+    }
+
+    static func write(_ text: String, to path: String) throws {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    static func lines(_ path: String) -> [String] {
+        (try? String(contentsOfFile: path, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
+    }
+
+    @Test("a sweep writes one record per point; KLD is positive and larger for Q4_0 than Q8_0; base PPL is imx perplexity's", .needsFixtures)
+    func endToEnd() throws {
+        let directory = try TemporaryDirectory()
+        let output = directory.file("out")
+        try Self.write(try Self.config(output: output), to: directory.file("sweep.json"))
+        let run = try InspectCommandTests.imx(["sweep", directory.file("sweep.json")])
+        #expect(run.status == 0, "\(run.stderr)")
+        let records = Self.lines(output + "/results.jsonl").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(records.count == 4)
+        func evaluation(_ variant: String) -> [String: Any]? {
+            records.compactMap { $0 }.first { $0["variant"] as? String == variant }?["evaluation"] as? [String: Any]
+        }
+        let q8 = try #require(evaluation("Q8_0/llama")), q4 = try #require(evaluation("Q4_0/llama"))
+        let kld8 = try #require(q8["meanKLD"] as? Double), kld4 = try #require(q4["meanKLD"] as? Double)
+        #expect(kld8 > 0 && kld4 > kld8, "KLD Q8_0 \(kld8), Q4_0 \(kld4)")
+        #expect((q4["topAgreement"] as? Double ?? 0) < 1)
+        for name in ["report.md", "summary.csv", "sweep.json", "plots/kld-by-formula.svg", "cache/evaluation.kld", "cache/imatrix.gguf"] {
+            #expect(FileManager.default.fileExists(atPath: output + "/" + name), "\(name)")
+        }
+        // The base perplexity is exactly what imx perplexity prints for the same text and chunks.
+        let perplexity = try InspectCommandTests.imx([
+            "perplexity", "-m", try TestEnvironment.fixture("moe/tiny-mixtral.gguf"), "-f", TestEnvironment.packageRoot + "/corpora/evaluation.txt",
+            "-c", "128", "--chunks", "4", "-t", "2", "--json"])
+        #expect(perplexity.status == 0, "\(perplexity.stderr)")
+        let reported = try #require(try JSONSerialization.jsonObject(with: Data(perplexity.stdout.utf8)) as? [String: Any])
+        let expected = try #require(reported["perplexity"] as? Double)
+        #expect(abs((q4["basePerplexity"] as? Double ?? 0) - expected) <= 1e-9 * expected, "\(q4["basePerplexity"] ?? "nil") vs \(expected)")
+        #expect(run.stdout.contains("## Q4_0") && run.stdout.contains("per point"))
+    }
+
+    @Test("SIGKILL mid-sweep, then --resume: the same report as an uninterrupted sweep; shards merge to it too", .needsFixtures)
+    func killResumeAndShards() throws {
+        let directory = try TemporaryDirectory()
+        let formulas = #"["llama", "qw", "uniform", {"name": "lognormal", "lambda": [0.25, 0.5, 1]}, {"name": "floor", "eps": [0.1]}]"#
+        func prepare(_ name: String) throws -> (config: String, output: String) {
+            let output = directory.file(name)
+            try Self.write(try Self.config(output: output, formulas: formulas), to: directory.file(name + ".json"))
+            return (directory.file(name + ".json"), output)
+        }
+        let full = try prepare("full")
+        let complete = try InspectCommandTests.imx(["sweep", full.config])
+        #expect(complete.status == 0, "\(complete.stderr)")
+        let report = try String(contentsOfFile: full.output + "/report.md", encoding: .utf8)
+        let summary = try String(contentsOfFile: full.output + "/summary.csv", encoding: .utf8)
+        #expect(Self.lines(full.output + "/results.jsonl").count == 14)
+
+        let killed = try prepare("killed")
+        let process = Process()
+        process.executableURL = try InspectCommandTests.binary()
+        process.arguments = ["sweep", killed.config]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        while Self.lines(killed.output + "/results.jsonl").count < 2, process.isRunning, Date() < deadline { usleep(1_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let survived = Self.lines(killed.output + "/results.jsonl").count
+        #expect(survived >= 2 && survived < 14, "killed after \(survived) of 14 points")
+        // A torn line, as a kill in the middle of a write leaves it.
+        let handle = try #require(FileHandle(forWritingAtPath: killed.output + "/results.jsonl"))
+        handle.seekToEndOfFile()
+        handle.write(Data(#"{"fingerprint":"#.utf8))
+        try handle.close()
+        let refused = try InspectCommandTests.imx(["sweep", killed.config])
+        #expect(refused.status != 0 && refused.stderr.contains("--resume"))
+        let resumed = try InspectCommandTests.imx(["sweep", killed.config, "--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("\(14 - survived) points run, \(survived) already done"))
+        #expect(try String(contentsOfFile: killed.output + "/report.md", encoding: .utf8) == report)
+        #expect(try String(contentsOfFile: killed.output + "/summary.csv", encoding: .utf8) == summary)
+
+        // Two shards in their own folders, merged.
+        var shardFolders: [String] = []
+        for index in 0..<2 {
+            let shard = try prepare("shard\(index)")
+            let run = try InspectCommandTests.imx(["sweep", shard.config, "--shard", "\(index)/2"])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(Self.lines(shard.output + "/results.shard-\(index)-of-2.jsonl").count == 7)
+            shardFolders.append(shard.output)
+        }
+        let merged = directory.file("merged")
+        let merge = try InspectCommandTests.imx(["sweep-merge", "-o", merged] + shardFolders)
+        #expect(merge.status == 0, "\(merge.stderr)")
+        #expect(try String(contentsOfFile: merged + "/report.md", encoding: .utf8) == report)
+        #expect(try String(contentsOfFile: merged + "/summary.csv", encoding: .utf8) == summary)
+    }
+
+    @Test("--dry-run lists the grid and an estimate; --only runs one point", .needsFixtures)
+    func dryRunAndOnly() throws {
+        let directory = try TemporaryDirectory()
+        let output = directory.file("out")
+        try Self.write(try Self.config(output: output), to: directory.file("sweep.json"))
+        let dry = try InspectCommandTests.imx(["sweep", directory.file("sweep.json"), "--dry-run"])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stdout.contains("4 grid points") && dry.stdout.contains("Q4_0/uniform") && dry.stdout.contains("estimated time"))
+        #expect(!FileManager.default.fileExists(atPath: output))
+        let one = try InspectCommandTests.imx(["sweep", directory.file("sweep.json"), "--only", "Q4_0/uniform"])
+        #expect(one.status == 0, "\(one.stderr)")
+        #expect(Self.lines(output + "/results.jsonl").count == 1)
+        let unknown = try InspectCommandTests.imx(["sweep", directory.file("sweep.json"), "--only", "Q5_0/llama", "--resume"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("no grid point"))
+    }
+
+    @Test("bad configs: one error line naming the JSON path, before anything runs", .needsFixtures,
+          arguments: [
+            (#""formulas": ["llama", "uniform"]"#, #""formulas": ["llama", "nonsense"]"#, "formulas[1]"),
+            (#""formulas": ["llama", "uniform"]"#, #""formulas": []"#, "formulas: the grid is empty"),
+            (#""formulas": ["llama", "uniform"]"#, #""formulas": [{"name": "lognormal", "lambda": []}]"#, "formulas[0].lambda: the grid is empty"),
+            (#""tensors": "ffn_(gate|up|down)_exps""#, #""tensors": "ffn_(gate""#, "recipe[0].tensors: bad regular expression"),
+            (#""tensors": "ffn_(gate|up|down)_exps""#, #""tensors": "attn_nothing""#, "recipe[0].tensors"),
+            ("evaluation.txt", "calibration.txt", "evaluation.texts[0]: is the calibration text"),
+            ("tiny-mixtral.gguf", "no-such-model.gguf", "model:"),
+            (#""threads": 2"#, #""thread": 2"#, "thread: unknown key"),
+            (#""types": ["Q8_0","Q4_0"]"#, #""types": ["Q8_0","Q9_K"]"#, "types[1]"),
+            (#""context": 128, "chunks": 4"#, #""context": "128", "chunks": 4"#, "evaluation.context: expected an integer"),
+          ])
+    func badConfigs(original: String, replacement: String, expected: String) throws {
+        let directory = try TemporaryDirectory()
+        let output = directory.file("out")
+        let good = try Self.config(output: output)
+        #expect(good.contains(original), "test setup: \(original)")
+        try Self.write(good.replacingOccurrences(of: original, with: replacement), to: directory.file("bad.json"))
+        let run = try InspectCommandTests.imx(["sweep", directory.file("bad.json")])
+        #expect(run.status != 0)
+        let lines = run.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && run.stderr.contains(expected), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+}
+
+/// The shipped configs: valid against `configs/schema.json` (Python's jsonschema) and accepted
+/// by `imx sweep --dry-run`; the schema rejects what the loader rejects.
+@Suite("configs/")
+struct ShippedConfigTests {
+    static let configs = ["quickstart.json", "lognormal-lambda.json", "moe-fixture.json"]
+
+    static var jsonschemaAvailable: Bool { (try? PythonOracle.run(arguments: ["-c", "import jsonschema"])) != nil }
+
+    @Test("every config validates against schema.json; a config with an unknown key does not",
+          .enabled(if: jsonschemaAvailable || TestEnvironment.requireAssets, "python3 cannot import jsonschema (scripts/bootstrap installs it)"))
+    func schema() throws {
+        let root = TestEnvironment.packageRoot + "/configs/"
+        let check = """
+            import json, sys, jsonschema
+            schema = json.load(open(sys.argv[1]))
+            jsonschema.Draft202012Validator.check_schema(schema)
+            for path in sys.argv[2:]:
+                errors = list(jsonschema.Draft202012Validator(schema).iter_errors(json.load(open(path))))
+                print(path, "ok" if not errors else "invalid: " + errors[0].message)
+            """
+        let directory = try TemporaryDirectory()
+        var bad = try String(contentsOfFile: root + "quickstart.json", encoding: .utf8)
+        bad = bad.replacingOccurrences(of: "\"calibration_metrics\"", with: "\"calibration_metric\"")
+        try bad.write(toFile: directory.file("bad.json"), atomically: true, encoding: .utf8)
+        let output = String(decoding: try PythonOracle.run(arguments: ["-c", check, root + "schema.json"]
+            + Self.configs.map { root + $0 } + [directory.file("bad.json")]), as: UTF8.self)
+        let lines = output.split(separator: "\n")
+        #expect(lines.count == Self.configs.count + 1)
+        for line in lines.prefix(Self.configs.count) { #expect(line.hasSuffix(" ok"), "\(line)") }
+        #expect(lines.last?.contains("invalid") == true)
+        let loader = try InspectCommandTests.imx(["sweep", directory.file("bad.json"), "--dry-run"])
+        #expect(loader.status != 0 && loader.stderr.contains("calibration_metric: unknown key"))
+    }
+
+    @Test("quickstart and lognormal-lambda dry-run on gemma", .needsModel)
+    func gemmaDryRun() throws {
+        for name in ["quickstart.json", "lognormal-lambda.json"] {
+            let run = try InspectCommandTests.imx(["sweep", TestEnvironment.packageRoot + "/configs/" + name, "--dry-run"])
+            #expect(run.status == 0, "\(name): \(run.stderr)")
+            #expect(run.stdout.contains("estimated time"))
+        }
+    }
+
+    @Test("moe-fixture dry-runs on the fixture", .needsFixtures)
+    func moeDryRun() throws {
+        let run = try InspectCommandTests.imx(["sweep", TestEnvironment.packageRoot + "/configs/moe-fixture.json", "--dry-run"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("14 grid points"))
+    }
+}
