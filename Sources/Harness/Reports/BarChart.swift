@@ -72,13 +72,7 @@ public struct BarChart: Sendable {
         // Bars start at 0 on a linear axis (clamped into the domain) and at the axis's bottom on a log axis.
         let base = scale == .linear ? py(min(max(0, yScale.lower), yScale.upper)) : bottom
 
-        var out = """
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(c(width))" height="\(c(height))" viewBox="0 0 \(c(width)) \(c(height))" font-family="sans-serif" font-size="12">
-            <title>\(Markup.escape(title))</title>
-            <rect x="0" y="0" width="\(c(width))" height="\(c(height))" fill="white"/>
-            <text x="\(c(width / 2))" y="24" text-anchor="middle" font-size="15" font-weight="bold">\(Markup.escape(title))</text>
-
-            """
+        var out = Markup.chartOpening(width: width, height: height, title: title)
         out += "<g class=\"grid\" stroke=\"#e5e5e5\" stroke-width=\"1\">\n"
         for tick in yScale.ticks { out += "<line x1=\"\(c(left))\" y1=\"\(c(py(tick)))\" x2=\"\(c(right))\" y2=\"\(c(py(tick)))\"/>\n" }
         out += "</g>\n<g class=\"y-ticks\" text-anchor=\"end\">\n"

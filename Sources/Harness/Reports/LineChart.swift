@@ -74,13 +74,7 @@ public struct LineChart: Sendable {
         func py(_ value: Double) -> String { Markup.coordinate(bottom - yScale.fraction(value) * (bottom - top)) }
         let c = Markup.coordinate
 
-        var out = """
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(c(width))" height="\(c(height))" viewBox="0 0 \(c(width)) \(c(height))" font-family="sans-serif" font-size="12">
-            <title>\(Markup.escape(title))</title>
-            <rect x="0" y="0" width="\(c(width))" height="\(c(height))" fill="white"/>
-            <text x="\(c(width / 2))" y="24" text-anchor="middle" font-size="15" font-weight="bold">\(Markup.escape(title))</text>
-
-            """
+        var out = Markup.chartOpening(width: width, height: height, title: title)
         out += "<g class=\"grid\" stroke=\"#e5e5e5\" stroke-width=\"1\">\n"
         for tick in yScale.ticks { out += "<line x1=\"\(c(left))\" y1=\"\(py(tick))\" x2=\"\(c(right))\" y2=\"\(py(tick))\"/>\n" }
         for tick in xScale.ticks { out += "<line x1=\"\(px(tick))\" y1=\"\(c(top))\" x2=\"\(px(tick))\" y2=\"\(c(bottom))\"/>\n" }

@@ -31,4 +31,17 @@ public enum Markup {
     public static func number(_ value: Double) -> String {
         value == 0 ? "0" : String(format: "%g", value)
     }
+
+    /// The opening of a chart: the `<svg>` element, its `<title>`, a white background and the
+    /// heading centred at the top.
+    public static func chartOpening(width: Double, height: Double, title: String) -> String {
+        let c = coordinate
+        return """
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(c(width))" height="\(c(height))" viewBox="0 0 \(c(width)) \(c(height))" font-family="sans-serif" font-size="12">
+            <title>\(escape(title))</title>
+            <rect x="0" y="0" width="\(c(width))" height="\(c(height))" fill="white"/>
+            <text x="\(c(width / 2))" y="24" text-anchor="middle" font-size="15" font-weight="bold">\(escape(title))</text>
+
+            """
+    }
 }
