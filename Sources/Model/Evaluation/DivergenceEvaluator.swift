@@ -48,11 +48,7 @@ public struct DivergenceEvaluator {
                     let rows = chunks.count * rowsPerChunk
                     let logits = UnsafeMutablePointer<Float>.allocate(capacity: rows * vocabulary)
                     defer { logits.deallocate() }
-                    var tokens: [Int32] = [], targets: [Int32] = []
-                    for chunk in chunks {
-                        tokens += plan.input(ofChunk: chunk)
-                        targets += positions.map { plan.target(ofChunk: chunk, position: $0) }
-                    }
+                    let (tokens, targets) = plan.batch(chunks: chunks)
                     let scorer = NextTokenScorer(targets: targets, threads: model.options.threads)
                     let request = LogitsRequest(positions: positions, layout: .vocabularyBlocks(width: vocabularyBlockWidth)) { block in
                         scorer.consume(block)
@@ -97,12 +93,8 @@ public struct DivergenceEvaluator {
         var statistics = DivergenceStatistics()
         for first in stride(from: 0, to: plan.chunkCount, by: chunksPerBatch) {
             let chunks = first..<min(plan.chunkCount, first + chunksPerBatch)
-            var tokens: [Int32] = [], targets: [Int32] = [], rows: [UnsafePointer<UInt16>] = []
-            for chunk in chunks {
-                tokens += plan.input(ofChunk: chunk)
-                targets += positions.map { plan.target(ofChunk: chunk, position: $0) }
-                rows += (0..<positions.count).map { reference.row(chunk: chunk, row: $0) }
-            }
+            let (tokens, targets) = plan.batch(chunks: chunks)
+            let rows = chunks.flatMap { chunk in (0..<positions.count).map { reference.row(chunk: chunk, row: $0) } }
             let scorer = DivergenceScorer(references: rows, targets: targets, threads: model.options.threads)
             let request = LogitsRequest(positions: positions, layout: .vocabularyBlocks(width: vocabularyBlockWidth),
                                         consume: scorer.consume)

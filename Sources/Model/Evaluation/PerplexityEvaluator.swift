@@ -57,12 +57,7 @@ public struct PerplexityEvaluator {
     public func evaluate(chunks: Range<Int>, observer: (any ActivationObserver)?,
                          scoring: Bool) throws(GGUFError) -> [[Double]] {
         let positions = Array(plan.scoredPositions)
-        var tokens: [Int32] = []
-        var targets: [Int32] = []
-        for chunk in chunks {
-            tokens += plan.input(ofChunk: chunk)
-            targets += positions.map { plan.target(ofChunk: chunk, position: $0) }
-        }
+        let (tokens, targets) = plan.batch(chunks: chunks)
         let batch = TokenBatch(tokens: tokens, sequenceLength: plan.contextLength)
         guard scoring else {
             try model.evaluate(batch, observer: observer, logits: nil)

@@ -57,4 +57,17 @@ public struct PerplexityPlan: Sendable, Equatable {
     public func target(ofChunk index: Int, position: Int) -> Int32 {
         tokens[index * contextLength + position + 1]
     }
+
+    /// The model input of `chunks` run as one batch, and the target of every scored row (row r
+    /// is chunk `r / scoredPerChunk`, position `scoredPositions[r % scoredPerChunk]`).
+    public func batch(chunks: Range<Int>) -> (tokens: [Int32], targets: [Int32]) {
+        var tokens: [Int32] = [], targets: [Int32] = []
+        tokens.reserveCapacity(chunks.count * contextLength)
+        targets.reserveCapacity(chunks.count * scoredPerChunk)
+        for chunk in chunks {
+            tokens += input(ofChunk: chunk)
+            targets += scoredPositions.map { target(ofChunk: chunk, position: $0) }
+        }
+        return (tokens, targets)
+    }
 }
