@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Harness
+import Kernels
 
 /// `imx sweep CONFIG.json`: weighting formulas × quant types, scored per tensor and end to end.
 struct SweepCommand: ParsableCommand {
@@ -53,7 +54,8 @@ struct SweepCommand: ParsableCommand {
         if let report = FileManager.default.contents(atPath: reportPath) {
             print(String(decoding: report, as: UTF8.self))
         }
-        print(String(format: "sweep: %d points run, %d already done, %.1f s wall", summary.pointsRun, summary.pointsSkipped, summary.seconds))
+        let peak = ProcessMemory.peakResidentBytes().map { String(format: ", peak memory %.0f MiB", Double($0) / 1_048_576) } ?? ""
+        print(String(format: "sweep: %d points run, %d already done, %.1f s wall", summary.pointsRun, summary.pointsSkipped, summary.seconds) + peak)
         if summary.pointsRun > 0 {
             print(String(format: "per point: %.1f s (quantization + evaluation)", summary.secondsPerPoint)
                 + (summary.evaluationTokens > 0
