@@ -25,7 +25,8 @@ public struct SweepRun {
         public var pointsRun: Int
         public var pointsSkipped: Int
         public var seconds: Double
-        /// Mean wall seconds per point run, and per point per evaluation token.
+        /// Mean seconds per point run (quantization + evaluation on the evaluation text), and the
+        /// evaluation's seconds per point per evaluation token.
         public var secondsPerPoint: Double
         public var secondsPerPointPerToken: Double
         public var evaluationTokens: Int
@@ -146,12 +147,10 @@ public struct SweepRun {
         try SweepReport.write(description: plan.description, records: records, to: plan.output)
         let ran = pending.count
         let evaluationTokens = plan.endToEnd ? evaluationPlan.chunkCount * evaluationPlan.contextLength : 0
-        let perPoint = ran > 0 ? (quantizationSeconds + evaluationSeconds) / Double(ran) : 0
         return Summary(pointsRun: ran, pointsSkipped: points.count - ran, seconds: Date().timeIntervalSince(started),
-                       secondsPerPoint: ran > 0 ? Date().timeIntervalSince(started) / Double(ran) : 0,
+                       secondsPerPoint: ran > 0 ? (quantizationSeconds + evaluationSeconds) / Double(ran) : 0,
                        secondsPerPointPerToken: ran > 0 && evaluationTokens > 0 ? evaluationSeconds / Double(ran) / Double(evaluationTokens) : 0,
                        evaluationTokens: evaluationTokens, reportPath: plan.output + "/report.md", records: records)
-            .with(perPoint: perPoint)
     }
 
     private func dryRunListing(points: [SweepPlan.Point], done: Set<String>) -> String {
@@ -168,13 +167,5 @@ public struct SweepRun {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let data = (try? encoder.encode(SweepMerge.Stored(fingerprint: plan.fingerprint, description: plan.description))) ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"
-    }
-}
-
-extension SweepRun.Summary {
-    fileprivate func with(perPoint: Double) -> SweepRun.Summary {
-        var copy = self
-        copy.secondsPerPoint = perPoint
-        return copy
     }
 }
