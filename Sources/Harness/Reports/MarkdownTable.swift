@@ -7,23 +7,22 @@ import Foundation
 ///     table.append([MarkdownTable.code("llama"), "3.1e-03"])
 ///     print(table.render())
 public struct MarkdownTable: Sendable {
-    /// Column alignment.
-    public enum Alignment: Sendable { case left, right }
+    /// Column alignment (as ``TextTable``'s).
+    public typealias Alignment = TextTable.Alignment
 
-    public let headers: [String]
-    public let alignments: [Alignment]
-    public private(set) var rows: [[String]] = []
+    /// The cells, kept (and checked) as ``TextTable`` keeps them; only the rendering differs.
+    private var grid: TextTable
+
+    public var headers: [String] { grid.headers }
+    public var alignments: [Alignment] { grid.alignments }
+    public var rows: [[String]] { grid.rows }
 
     /// A table with `headers`; `alignments` defaults to left for the first column, right for the rest.
     public init(headers: [String], alignments: [Alignment]? = nil) {
-        self.headers = headers
-        self.alignments = alignments ?? headers.indices.map { $0 == 0 ? .left : .right }
+        grid = TextTable(headers: headers, alignments: alignments)
     }
 
-    public mutating func append(_ row: [String]) {
-        precondition(row.count == headers.count, "row has \(row.count) cells, table has \(headers.count) columns")
-        rows.append(row)
-    }
+    public mutating func append(_ row: [String]) { grid.append(row) }
 
     /// The table: header line, alignment line, one line per row, each ending with a newline.
     public func render() -> String {
