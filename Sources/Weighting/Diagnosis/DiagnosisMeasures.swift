@@ -149,7 +149,7 @@ public struct ScaleSearch: Codable, Sendable, Equatable {
     /// The α grid and the relative output error at each α.
     public var alphas: [Double]
     public var errors: [Double]
-    /// The α with the least error (ties within 0.1% go to the smaller α).
+    /// The α with the least error; gains under 2% (rounding noise) go to the smaller α.
     public var bestAlpha: Double
     /// Error at α = 0: plain round-to-nearest.
     public var plainError: Double

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import Harness
+
+/// `imx diagnose -m MODEL -f TEXT [--tensors REGEX] [--bits 2,3,4] [--json] [--html FILE]`:
+/// why a tensor is hard to quantize.
+struct DiagnoseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diagnose",
+        abstract: "Why tensors are hard to quantize: weight and activation structure, error × activation-power decomposition, AWQ-style saliency and scale search.",
+        discussion: """
+            One forward pass over the text collects, for every weight product whose name matches \
+            --tensors, per input column Σx, Σ|x|, Σx², Σx⁴, max|x| and outlier counts (per expert \
+            for expert tensors), and a reservoir sample of --sample-rows input rows; the imatrix is \
+            collected in the same pass (-o writes it). Then each tensor is diagnosed: weight \
+            moments, percentiles and per-16-group offset importance with 2-bit errors; activation \
+            power per column; per column activation RMS × weight RMSE of --bits round-to-nearest \
+            (groups of --group-size with offset); saliency |W|·mean|x|; and the AWQ scale search \
+            (α over 0…1 in 21 steps minimising ‖Wx − Ŵx‖/‖Wx‖ on the sampled rows) next to ggml's \
+            quantizer of the same bits with the llama formula and with --formula or a sweep's \
+            best formula. --dump writes f32bin files (int64 rows, int64 columns, float32 row-major).
+            """
+    )
+
+    @OptionGroup var textRun: TextRunOptions
+
+    @Option(help: "Tensors to diagnose: a regular expression searched in the tensor name.")
+    var tensors = "^blk\\."
+
+    @Option(help: "Bit widths for the decomposition and the scale search (comma-separated, each 2…8).")
+    var bits = "2,3,4"
+
+    @Option(name: .customLong("group-size"), help: "Elements per group of the round-to-nearest baseline.")
+    var groupSize = 32
+
+    @Option(name: .customLong("sample-rows"), help: "Input rows sampled per tensor for the scale search (0: no search).")
+    var sampleRows = 512
+
+    @Option(help: "Write blk_<i>_<name>_weight.f32bin and act_blk<i>_<input>.f32bin into this folder.")
+    var dump: String?
+
+    @Option(name: [.short, .customLong("output")], help: "Also write the imatrix collected in the same pass (GGUF format).")
+    var output: String?
+
+    @Option(help: "Compare ggml's quantizers with this imatrix instead of the collected one.")
+    var imatrix: String?
+
+    @Option(help: "A formula to compare with llama at every type (e.g. 'lognormal(lambda=0.5)').")
+    var formula: String?
+
+    @Option(help: "A sweep output folder: its best formula per type (least eval KLD) is compared with llama.")
+    var sweep: String?
+
+    @Flag(help: "Print JSON (snake_case) instead of the tables.")
+    var json = false
+
+    @OptionGroup var threadOptions: ThreadOptions
+
+    func run() throws {
+        let standardError = FileHandle.standardError
+        func note(_ line: String) { standardError.write(Data((line + "\n").utf8)) }
+        var settings = DiagnosisRun.Settings(modelPath: textRun.model, textPath: textRun.file)
+        settings.tensorPattern = tensors
+        settings.bits = try Self.parseBits(bits)
+        settings.groupSize = groupSize
+        settings.sampleRows = sampleRows
+        settings.contextLength = textRun.context
+        settings.chunks = textRun.chunks
+        settings.batchTokens = textRun.batchSize
+        settings.threads = threadOptions.threads
+        settings.weightCacheBytes = textRun.weightCacheBytes
+        settings.activationPrecision = textRun.activationPrecision
+        settings.dumpDirectory = dump
+        settings.imatrixOutput = output
+        settings.imatrixInput = imatrix
+        settings.formula = formula
+        settings.sweepDirectory = sweep
+        _ = try DiagnosisRun.validate(settings)
+
+        var progress: ProgressLine?
+        var tensorCount = 0, diagnosed = 0
+        let result = try DiagnosisRun(settings: settings).run(
+            onStart: { names, chunks in
+                tensorCount = names.count
+                progress = ProgressLine(total: chunks, tokensPerUnit: settings.contextLength)
+                note("diagnose: \(names.count) tensors, \(chunks) chunks of \(settings.contextLength), \(settings.threads) threads")
+            },
+            onChunk: { done, _ in if let progress { standardError.write(Data(progress.text(done: done).utf8)) } },
+            onTensor: { tensor in
+                diagnosed += 1
+                standardError.write(Data("\r\u{1B}[Kdiagnosed \(diagnosed)/\(tensorCount) \(tensor.name)".utf8))
+            })
+        standardError.write(Data("\r\u{1B}[K".utf8))
+        if json {
+            try JSONOutput.print(result)
+        } else {
+            print(DiagnosisText.render(result))
+        }
+    }
+
+    /// `2,3,4` → [2, 3, 4]; each must be a whole number in 2…8.
+    static func parseBits(_ text: String) throws -> [Int] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        return try parts.map { part in
+            guard let value = Int(part) else { throw CommandError("--bits: '\(part)' is not a whole number (expected e.g. 2,3,4)") }
+            guard (2...8).contains(value) else { throw CommandError("--bits: \(value) is outside 2…8") }
+            return value
+        }
+    }
+}
