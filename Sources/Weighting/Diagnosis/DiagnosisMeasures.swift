@@ -59,8 +59,10 @@ public struct ActivationStructure: Codable, Sendable, Equatable {
     public var rows: Double
     /// Coefficient of variation of the per-column RMS.
     public var rmsCV: Double
-    /// Largest over smallest per-column RMS (infinite when a column is all zero).
+    /// Largest over smallest non-zero per-column RMS (1 when all are zero).
     public var rmsMaxOverMin: Double
+    /// Columns whose input was zero in every row.
+    public var zeroColumns: Int
     /// Share of the total power (Σx²) in the strongest 1% and 10% of columns.
     public var top1PercentPowerShare: Double
     public var top10PercentPowerShare: Double
@@ -76,7 +78,8 @@ public struct ActivationStructure: Codable, Sendable, Equatable {
 
     public init(rows: Double, rmsCV: Double, rmsMaxOverMin: Double, top1PercentPowerShare: Double,
                 top10PercentPowerShare: Double, excessKurtosis: Double, outlierFraction: Double,
-                negativeFraction: Double, nearZeroFraction: Double, outlierColumns: [Int]) {
+                negativeFraction: Double, nearZeroFraction: Double, outlierColumns: [Int], zeroColumns: Int = 0) {
+        self.zeroColumns = zeroColumns
         self.rows = rows
         self.rmsCV = rmsCV
         self.rmsMaxOverMin = rmsMaxOverMin
