@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Harness
+import Kernels
 
 /// `imx diagnose -m MODEL -f TEXT [--tensors REGEX] [--bits 2,3,4] [--json] [--html FILE]`:
 /// why a tensor is hard to quantize.
@@ -78,19 +79,28 @@ struct DiagnoseCommand: ParsableCommand {
         _ = try DiagnosisRun.validate(settings)
 
         var progress: ProgressLine?
-        var tensorCount = 0, diagnosed = 0
+        var tensorCount = 0, diagnosed = 0, passSeconds = 0.0, tokens = 0
+        let start = Date()
         let result = try DiagnosisRun(settings: settings).run(
             onStart: { names, chunks in
                 tensorCount = names.count
                 progress = ProgressLine(total: chunks, tokensPerUnit: settings.contextLength)
+                tokens = chunks * settings.contextLength
                 note("diagnose: \(names.count) tensors, \(chunks) chunks of \(settings.contextLength), \(settings.threads) threads")
             },
-            onChunk: { done, _ in if let progress { standardError.write(Data(progress.text(done: done).utf8)) } },
+            onChunk: { done, seconds in
+                passSeconds = seconds
+                if let progress { standardError.write(Data(progress.text(done: done).utf8)) }
+            },
             onTensor: { tensor in
                 diagnosed += 1
                 standardError.write(Data("\r\u{1B}[Kdiagnosed \(diagnosed)/\(tensorCount) \(tensor.name)".utf8))
             })
         standardError.write(Data("\r\u{1B}[K".utf8))
+        let total = Date().timeIntervalSince(start)
+        note("diagnose: forward pass \(Formatting.fixed(Double(tokens) / max(passSeconds, 1e-9), 1)) tokens/s, "
+             + "\(result.tensors.count) tensors in \(Formatting.fixed(total - passSeconds, 1)) s, total \(Formatting.fixed(total, 1)) s, "
+             + "peak memory \(ProcessMemory.peakResidentBytes().map(Formatting.bytes) ?? "n/a")")
         if json {
             try JSONOutput.print(result)
         } else {

@@ -108,6 +108,30 @@ struct DiagnoseCommandTests {
         #expect(tensors.contains { $0["family"] as? String == "router" })
     }
 
+    @Test("--sweep compares the sweep's best formula per type (least eval KLD)", .needsFixtures)
+    func sweepBestFormula() throws {
+        let sweep = TestEnvironment.packageRoot + "/results/quickstart"
+        var best: [String: (kld: Double, formula: String)] = [:]
+        for line in try String(contentsOfFile: sweep + "/results.jsonl", encoding: .utf8).split(separator: "\n") {
+            let record = try Self.json(String(line))
+            let type = try #require(record["type"] as? String), formula = try #require(record["formula"] as? String)
+            let kld = try #require((record["evaluation"] as? [String: Any])?["meanKLD"] as? Double)
+            if best[type].map({ kld < $0.kld }) ?? true { best[type] = (kld, formula) }
+        }
+        let run = try Self.imx(["diagnose", "-m", try TestEnvironment.fixture("dense/tiny-llama.gguf"),
+                                "-f", try TestEnvironment.fixture("text/gpl3-apache2.txt"), "-c", "128", "--chunks", "1",
+                                "--tensors", "blk\\.0\\.attn_output", "--bits", "2,3,4", "--sweep", sweep, "--json"])
+        try #require(run.status == 0, "\(run.stderr)")
+        let result = try Self.json(run.stdout)
+        #expect(result["formula"] as? String == best.keys.sorted().map { "\($0): \(best[$0]!.formula)" }.joined(separator: ", "))
+        let tensor = try #require((result["tensors"] as? [[String: Any]])?.first)
+        for search in try #require(tensor["scale_search"] as? [[String: Any]]) {
+            let bits = try #require(search["bits"] as? Int)
+            #expect(search["formula"] as? String == best["Q\(bits)_K"]?.formula, "bits \(bits)")
+            #expect(search["ggml_formula_error"] as? Double != nil)
+        }
+    }
+
     @Test("Bad input: one line naming the option, non-zero exit", .needsFixtures)
     func badInput() throws {
         let model = try TestEnvironment.fixture("dense/tiny-llama.gguf")
