@@ -8,11 +8,14 @@ enum DiagnosisFindings {
             let searches = bits.compactMap { width -> FamilySummary.AtBits? in
                 let found = members.compactMap { $0.scaleSearch.first { $0.bits == width } }
                 guard !found.isEmpty else { return nil }
+                let fair = members.compactMap { tensor in
+                    tensor.scaleSearch.first { $0.bits == width }.flatMap { isFairComparison($0, tensor: tensor) ? $0 : nil }
+                }
                 return FamilySummary.AtBits(
                     bits: width, meanBestAlpha: mean(found.map(\.bestAlpha)), meanReduction: mean(found.map(\.reduction)),
                     meanPlainError: mean(found.map(\.plainError)), meanBestError: mean(found.map(\.bestError)),
-                    meanGGMLLlamaError: optionalMean(found.compactMap(\.ggmlLlamaError)),
-                    meanGGMLFormulaError: optionalMean(found.compactMap(\.ggmlFormulaError)))
+                    meanGGMLLlamaError: optionalMean(fair.compactMap(\.ggmlLlamaError)),
+                    meanGGMLFormulaError: optionalMean(fair.compactMap(\.ggmlFormulaError)))
             }
             return FamilySummary(
                 family: family, tensors: members.count,
@@ -86,14 +89,20 @@ enum DiagnosisFindings {
         for tensor in tensors {
             guard let search = tensor.scaleSearch.first(where: { $0.bits == bits }), search.ggmlLlamaError != nil,
                   let type = search.ggmlType else { continue }
-            if nominalBits(type) != bits { fallback += 1 } else if type == tensor.storedType { stored += 1 } else { compared.append(search) }
+            if isFairComparison(search, tensor: tensor) {
+                compared.append(search)
+            } else if nominalBits(type) != bits {
+                fallback += 1
+            } else {
+                stored += 1
+            }
         }
         if !compared.isEmpty {
             let types = Set(compared.compactMap(\.ggmlType)).sorted().joined(separator: "/")
             let better = compared.filter { $0.ggmlLlamaError! < $0.bestError }.count
             line += "; ggml's \(types) with the llama formula has a lower output error than the best AWQ scaling in \(better) of \(compared.count) tensors"
             let withFormula = compared.filter { $0.ggmlFormulaError != nil }
-            if let formula = withFormula.first?.formula {
+            if let formula = withFormula.first?.formula, formula != "llama" {
                 let improved = withFormula.filter { $0.ggmlFormulaError! < $0.ggmlLlamaError! }.count
                 line += ", and \(formula) beats llama in \(improved) of \(withFormula.count)"
             }
@@ -119,6 +128,13 @@ enum DiagnosisFindings {
             line += "; ffn_down ×\(Formatting.fixed(ratio(down), 2)), the others ×\(Formatting.fixed(ratio(others), 2))"
         }
         return line + "."
+    }
+
+    /// Whether the search's ggml comparison is at its own bits (no fallback to a wider type) and
+    /// not at the type the file already stores (which reproduces the weights exactly).
+    static func isFairComparison(_ search: ScaleSearch, tensor: TensorDiagnosis) -> Bool {
+        guard search.ggmlLlamaError != nil, let type = search.ggmlType else { return false }
+        return nominalBits(type) == search.bits && type != tensor.storedType
     }
 
     /// The bits in a ggml type's name: Q4_K → 4, IQ4_NL → 4, Q8_0 → 8 (nil when there are none).

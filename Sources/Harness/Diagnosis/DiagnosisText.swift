@@ -17,6 +17,8 @@ public enum DiagnosisText {
         var headers = ["family", "tensors", "top1% power", "outlier cols", "saliency top1%"]
         headers += result.bits.map { "rel err \($0)b" }
         for width in result.bits { headers += ["α* \(width)b", "AWQ ×\(width)b", "ggml/RTN \(width)b"] }
+        // ggml/RTN: ggml's error with the llama formula over plain round-to-nearest's, on the
+        // tensors whose ggml type has these bits and is not the file's own type.
         var table = TextTable(headers: headers, alignments: [.left] + Array(repeating: .right, count: headers.count - 1))
         for family in result.families {
             var row = [family.family.rawValue, String(family.tensors), Formatting.percent(family.meanTop1PercentPowerShare, 2),
@@ -24,8 +26,13 @@ public enum DiagnosisText {
             row += family.meanRelativeError.map { Formatting.significant($0, 3) }
             for width in result.bits {
                 if let at = family.scaleSearch.first(where: { $0.bits == width }) {
+                    let ratios = result.tensors.filter { $0.family == family.family }.compactMap { tensor -> Double? in
+                        guard let search = tensor.scaleSearch.first(where: { $0.bits == width }),
+                              DiagnosisFindings.isFairComparison(search, tensor: tensor), search.plainError > 0 else { return nil }
+                        return search.ggmlLlamaError! / search.plainError
+                    }
                     row += [Formatting.fixed(at.meanBestAlpha, 2), Formatting.fixed(at.meanReduction, 3),
-                            at.meanGGMLLlamaError.map { Formatting.fixed($0 / max(at.meanPlainError, 1e-30), 3) } ?? "–"]
+                            ratios.isEmpty ? "–" : Formatting.fixed(DiagnosisFindings.mean(ratios), 3)]
                 } else {
                     row += ["–", "–", "–"]
                 }
@@ -50,7 +57,9 @@ public enum DiagnosisText {
                 if let search = tensor.scaleSearch.first(where: { $0.bits == width }) {
                     row += [Formatting.fixed(search.bestAlpha, 2),
                             "\(Formatting.significant(search.plainError, 3))→\(Formatting.significant(search.bestError, 3))",
-                            search.ggmlLlamaError.map { "\(Formatting.significant($0, 3)) \(search.ggmlType ?? "")" } ?? "–"]
+                            search.ggmlLlamaError.map {
+                                "\(Formatting.significant($0, 3)) \(search.ggmlType ?? "")\(search.ggmlType == tensor.storedType ? "=file" : "")"
+                            } ?? "–"]
                 } else {
                     row += ["–", "–", "–"]
                 }
