@@ -106,6 +106,27 @@ struct DiagnoseCommandTests {
             #expect((tensor["scale_search"] as? [[String: Any]])?.count == 1)
         }
         #expect(tensors.contains { $0["family"] as? String == "router" })
+
+        // The written imatrix, read back with --imatrix, gives the same ggml comparison.
+        let again = try Self.imx(["diagnose", "-m", model, "-f", text, "-c", "128", "--chunks", "2", "--tensors", "blk\\.0\\.",
+                                  "--bits", "3", "--sample-rows", "200", "--imatrix", directory.file("m.gguf"), "--json", "-t", "2"])
+        try #require(again.status == 0, "\(again.stderr)")
+        let reread = try #require(try Self.json(again.stdout)["tensors"] as? [[String: Any]])
+        func ggml(_ list: [[String: Any]]) -> [Double] {
+            list.compactMap { (($0["scale_search"] as? [[String: Any]])?.first)?["ggml_llama_error"] as? Double }
+        }
+        #expect(ggml(tensors).count == tensors.count && ggml(tensors) == ggml(reread))
+    }
+
+    @Test("Without sampled rows there is no scale search, and the text report still renders", .needsFixtures)
+    func noSampledRows() throws {
+        let run = try Self.imx(["diagnose", "-m", try TestEnvironment.fixture("dense/tiny-llama.gguf"),
+                                "-f", try TestEnvironment.fixture("text/gpl3-apache2.txt"), "-c", "128", "--chunks", "1",
+                                "--sample-rows", "0", "--bits", "3"])
+        try #require(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("Findings:") && run.stdout.contains("blk.0.ffn_down.weight"))
+        #expect(!run.stdout.contains("AWQ scaling cuts"))
+        #expect(run.stderr.contains("tokens/s") && run.stderr.contains("peak memory"))
     }
 
     @Test("--sweep compares the sweep's best formula per type (least eval KLD)", .needsFixtures)
