@@ -186,9 +186,10 @@ public enum DiagnosisFigures {
         }
         plot.series.append(.init(name: "columns", points: points((0..<count).lazy.filter { !outliers.contains($0) })))
         if !outliers.isEmpty {
-            plot.series.append(.init(name: "outlier columns (RMS ≥ 6× median)", points: points(outliers.sorted())))
+            plot.series.append(.init(name: "outlier columns", points: points(outliers.sorted())))
         }
-        plot.caption = "one point per input column (\(count) columns\(tensor.experts > 1 ? ", pooled over \(tensor.experts) experts" : ""))"
+        plot.caption = "one point per input column (\(count) columns\(tensor.experts > 1 ? ", pooled over \(tensor.experts) experts" : ""));"
+            + " outlier columns: RMS at least 6× the median column RMS"
         return plot
     }
 

@@ -4,8 +4,8 @@ import Foundation
 /// on the viridis scale of ``HeatMap``, values 0…1 mapped linearly or logarithmically over a
 /// number of decades, a column axis in the original units (a cell may stand for a bin of
 /// several columns), row labels, a title, a colour legend and a caption. Cells have no hover
-/// titles and neighbouring cells of the same colour are drawn as one rectangle, so a map of
-/// 64 × 256 cells stays small.
+/// titles; each row is one path per colour with a segment per run of equal-coloured cells, so
+/// a map of 64 × 256 cells stays a few hundred kilobytes at most.
 public struct DenseHeatMap: Sendable {
     public var title: String
     public var rowAxis: String
@@ -79,19 +79,23 @@ public struct DenseHeatMap: Sendable {
         for (row, label) in rowLabels.enumerated() where row % labelEvery == 0 {
             out += "<text x=\"\(c(left - 6))\" y=\"\(c(top + (Double(row) + 0.5) * cellHeight + 4))\">\(Markup.escape(label))</text>\n"
         }
-        out += "</g>\n<g class=\"cells\" shape-rendering=\"crispEdges\">\n"
+        // Cells in cell units: one path per row and colour, a horizontal segment per run of equal colour,
+        // its stroke one unit (a cell) high.
+        out += "</g>\n<g class=\"cells\" transform=\"translate(\(c(left)) \(c(top))) scale(\(c(cellWidth)) \(c(cellHeight)))\" "
+        out += "fill=\"none\" stroke-width=\"1\" shape-rendering=\"crispEdges\">\n"
         for (row, line) in values.enumerated() {
-            out += "<g class=\"row\" data-row=\"\(row)\">"
-            let y = c(top + Double(row) * cellHeight), h = c(cellHeight)
+            var runs: [Int: String] = [:], order: [Int] = []
             var start = 0
             while start < line.count {
                 let level = self.level(line[start])
                 var end = start + 1
                 while end < line.count && self.level(line[end]) == level { end += 1 }
-                let fill = DenseHeatMap.color(at: Double(level) / Double(levels - 1))
-                out += "<rect x=\"\(c(left + Double(start) * cellWidth))\" y=\"\(y)\" width=\"\(c(Double(end - start) * cellWidth))\" height=\"\(h)\" fill=\"\(fill)\"/>"
+                if runs[level] == nil { order.append(level) }
+                runs[level, default: ""] += "M\(start) \(row).5h\(end - start)"
                 start = end
             }
+            out += "<g class=\"row\" data-row=\"\(row)\">"
+            for level in order { out += "<path stroke=\"\(DenseHeatMap.color(at: Double(level) / Double(levels - 1)))\" d=\"\(runs[level]!)\"/>" }
             out += "</g>\n"
         }
         out += "</g>\n"

@@ -38,7 +38,7 @@ public struct ScatterPlot: Sendable {
     /// The height; grows when the legend needs more room.
     public var height = 520.0
     /// Circle radius and fill opacity of the points.
-    public var radius = 2.0
+    public var radius = 2.5
     public var opacity = 0.6
 
     public init(title: String, x: Axis, y: Axis, series: [Series] = [], caption: String? = nil) {
