@@ -150,6 +150,9 @@ struct DiagnosisFiguresTests {
     @Test("Hockey stick: the middle layer's tensors, descending, at most 800 points each")
     func hockeyStick() throws {
         #expect(DiagnosisFigures.hockeyStickLayer(Self.result) == 1)
+        var withoutMiddleQ = Self.result
+        withoutMiddleQ.tensors.removeAll { $0.name == "blk.1.attn_q.weight" }
+        #expect(DiagnosisFigures.hockeyStickLayer(withoutMiddleQ) == 0)   // layers 0 and 2 have both families; equally near the middle
         let elements = try MarkupElements.parse(Data(DiagnosisFigures.hockeyStick(Self.result).utf8))
         #expect(elements.first { $0.name == "title" }?.text.contains("layer 1") == true)
         let series = elements.filter { $0.attributes["class"] == "series" }.map { $0.attributes["data-name"] ?? "" }
@@ -185,6 +188,7 @@ struct DiagnosisFiguresTests {
         #expect(elements.filter { $0.name == "svg" && $0.path.hasSuffix("figure/svg") }.count == figures.count)
         #expect(elements.filter { $0.name == "tr" }.count == (1 + 2) + (1 + 6))
         #expect(elements.contains { $0.name == "td" && $0.text == "q4_K: 0.07 / 0.075" })
+        #expect(elements.contains { $0.name == "th" && $0.text == "ggml llama / x2 2-bit" })
         #expect(!elements.contains { $0.name == "script" })
     }
 

@@ -128,6 +128,10 @@ public enum DiagnosisFigures {
             chart.series.append(.init(name: shortName(tensor.name),
                                       points: curveRanks(values.count).map { .init(x: Double($0) * scale, y: values[$0] / mean) }))
         }
+        guard !chart.series.isEmpty else {
+            return Figure(fileName: fileName, title: chart.title,
+                          svg: withNote(chart.svg(), "no tensor of layer \(layer) has a positive saliency", x: chart.width / 2, y: chart.height / 2, anchor: "middle"))
+        }
         return Figure(fileName: fileName, title: chart.title, svg: chart.svg())
     }
 
