@@ -55,6 +55,12 @@ struct DiagnoseCommand: ParsableCommand {
     @Flag(help: "Print JSON (snake_case) instead of the tables.")
     var json = false
 
+    @Option(help: "Write a self-contained HTML report (findings, tables and figures) to this file.")
+    var html: String?
+
+    @Option(help: "Write the figures as SVG files into this folder.")
+    var svg: String?
+
     @OptionGroup var threadOptions: ThreadOptions
 
     func run() throws {
@@ -77,6 +83,8 @@ struct DiagnoseCommand: ParsableCommand {
         settings.formula = formula
         settings.sweepDirectory = sweep
         _ = try DiagnosisRun.validate(settings)
+        if let html { try OutputLocation.checkWritable(html) }
+        if let svg { try ReportFile.makeDirectory(svg) }
 
         var progress: ProgressLine?
         var tensorCount = 0, diagnosed = 0, passSeconds = 0.0, tokens = 0
@@ -101,6 +109,12 @@ struct DiagnoseCommand: ParsableCommand {
         note("diagnose: forward pass \(Formatting.fixed(Double(tokens) / max(passSeconds, 1e-9), 1)) tokens/s, "
              + "\(result.tensors.count) tensors in \(Formatting.fixed(total - passSeconds, 1)) s, total \(Formatting.fixed(total, 1)) s, "
              + "peak memory \(ProcessMemory.peakResidentBytes().map(Formatting.bytes) ?? "n/a")")
+        if let svg {
+            for figure in DiagnosisFigures.all(result) {
+                try ReportFile.write(figure.svg, to: URL(fileURLWithPath: svg).appendingPathComponent(figure.fileName).path)
+            }
+        }
+        if let html { try ReportFile.write(DiagnosisHTML.page(result), to: html) }
         if json {
             try JSONOutput.print(result)
         } else {

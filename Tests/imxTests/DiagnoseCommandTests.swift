@@ -29,6 +29,17 @@ struct DiagnoseCommandTests {
         return (rows, columns, values)
     }
 
+    /// Whether librsvg's `rsvg-convert` is on the PATH.
+    static let rendererAvailable: Bool = {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sh", "-c", "command -v rsvg-convert"]
+        process.standardOutput = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }()
+
     static func json(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
@@ -40,7 +51,8 @@ struct DiagnoseCommandTests {
         let directory = try TemporaryDirectory()
         let run = try Self.imx(["diagnose", "-m", model, "-f", text, "--chunks", "2", "--tensors", "ffn_(gate|up|down)",
                                 "--bits", "2,4", "--sample-rows", "64", "--dump", directory.file("dump"),
-                                "-o", directory.file("diag.imatrix.gguf"), "--json", "-t", "2"])
+                                "-o", directory.file("diag.imatrix.gguf"), "--json", "-t", "2",
+                                "--html", directory.file("report.html"), "--svg", directory.file("figures")])
         try #require(run.status == 0, "\(run.stderr)")
         let result = try Self.json(run.stdout)
         let tensors = try #require(result["tensors"] as? [[String: Any]])
@@ -73,6 +85,26 @@ struct DiagnoseCommandTests {
         #expect(norm.rows == 64 && norm.columns == 640)
         let dumped = try FileManager.default.contentsOfDirectory(atPath: directory.file("dump"))
         #expect(dumped.count == 54 + 36)   // one weight file per tensor, two inputs per block
+
+        // The figures: well-formed XML, embedded in the page, and rendered by librsvg to
+        // pictures that are neither blank nor solid.
+        let page = try Data(contentsOf: URL(fileURLWithPath: directory.file("report.html")))
+        let elements = try MarkupElements.parse(page)
+        let svgFiles = try FileManager.default.contentsOfDirectory(atPath: directory.file("figures")).filter { $0.hasSuffix(".svg") }.sorted()
+        #expect(svgFiles.count >= 4)
+        #expect(elements.filter { $0.name == "svg" }.count >= svgFiles.count)
+        #expect(String(decoding: page, as: UTF8.self).contains("ffn_down has a"))
+        for file in svgFiles { _ = try MarkupElements.parse(try Data(contentsOf: URL(fileURLWithPath: directory.file("figures/" + file)))) }
+        if Self.rendererAvailable || TestEnvironment.requireAssets {
+            let rendered = try #require(try PythonOracle.json("render_svg.py", svgFiles.map { directory.file("figures/" + $0) }) as? [[String: Any]])
+            #expect(rendered.count == svgFiles.count)
+            for figure in rendered {
+                let inked = try #require(figure["inked"] as? Double)
+                #expect(inked > 0.005 && inked < 0.95, "\(figure)")
+            }
+        } else {
+            print("skipping the rendering of the figures: rsvg-convert is not installed (scripts/bootstrap installs it)")
+        }
 
         // The imatrix collected in the same pass is the one `imx compute` writes.
         let compute = try Self.imx(["compute", "-m", model, "-f", text, "--chunks", "2", "--no-ppl", "-t", "2",
