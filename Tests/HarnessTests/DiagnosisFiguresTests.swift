@@ -61,7 +61,8 @@ struct DiagnosisFiguresTests {
             FamilySummary(family: family, tensors: 3, meanTop1PercentPowerShare: 0.2, meanSaliencyTop1PercentShare: 0.3,
                           meanOutlierColumns: 1, meanRelativeError: [0.05, 0.2],
                           scaleSearch: [4, 2].map { .init(bits: $0, meanBestAlpha: 0.5, meanReduction: 1.25, meanPlainError: 0.1, meanBestError: 0.08,
-                                                          meanGGMLLlamaError: 0.07, meanGGMLFormulaError: 0.075) })
+                                                          meanGGMLLlamaError: 0.07, meanGGMLFormulaError: 0.075,
+                                                          ggmlLlamaReduction: 1.43, ggmlFormulaReduction: 1.33) })
         }
         return DiagnosisResult(model: "tiny <model>.gguf", text: "wiki & co.txt", contextLength: 128, chunks: 4, tokens: 512,
                                tensorPattern: "attn_q|ffn_down", bits: [4, 2], groupSize: 32, sampleRows: 64, formula: "x2",

@@ -149,18 +149,14 @@ public enum DiagnosisFigures {
         let families = result.families.filter { !$0.scaleSearch.isEmpty }.sorted { $0.family < $1.family }
         let bits = Set(families.flatMap { $0.scaleSearch.map(\.bits) }).sorted()
         func at(_ family: FamilySummary, _ bits: Int) -> FamilySummary.AtBits? { family.scaleSearch.first { $0.bits == bits } }
-        func ratio(_ plain: Double, _ other: Double?) -> Double? {
-            guard let other, other > 0, other.isFinite, plain.isFinite, plain > 0 else { return nil }
-            return plain / other
-        }
         var series = bits.map { b in
             BarChart.Series(name: "AWQ scales, \(b)-bit", values: families.map { at($0, b)?.meanReduction })
         }
         let comparisons: [(String, KeyPath<FamilySummary.AtBits, Double?>)] =
-            [("ggml llama", \.meanGGMLLlamaError), ("ggml \(result.formula ?? "formula")", \.meanGGMLFormulaError)]
-        for (name, error) in comparisons {
+            [("ggml llama", \.ggmlLlamaReduction), ("ggml \(result.formula ?? "formula")", \.ggmlFormulaReduction)]
+        for (name, reduction) in comparisons {
             for b in bits {
-                let values = families.map { family in at(family, b).flatMap { ratio($0.meanPlainError, $0[keyPath: error]) } }
+                let values = families.map { family in at(family, b).flatMap { $0[keyPath: reduction] } }
                 if values.contains(where: { $0 != nil }) { series.append(.init(name: "\(name), \(b)-bit", values: values)) }
             }
         }
@@ -168,7 +164,7 @@ public enum DiagnosisFigures {
                              yLabel: "plain RTN error ÷ error (higher is better)", groups: families.map(\.family.rawValue), series: series)
         let note = families.isEmpty
             ? "no scale search in this run (no sampled activation rows)"
-            : "AWQ: mean over tensors of plainError/bestError; ggml: mean plain error ÷ mean ggml error, with the ggml type of each tensor"
+            : "AWQ: mean over tensors of plainError/bestError; ggml: mean of plainError/ggml error over tensors whose ggml type has these bits and is not the file's own"
         let svg = withNote(chart.svg(), note, x: families.isEmpty ? chart.width / 2 : 78, y: families.isEmpty ? chart.height / 2 : chart.height - 14,
                            anchor: families.isEmpty ? "middle" : "start")
         return Figure(fileName: "error-reduction.svg", title: chart.title, svg: svg)

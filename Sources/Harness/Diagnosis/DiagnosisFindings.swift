@@ -15,7 +15,13 @@ enum DiagnosisFindings {
                     bits: width, meanBestAlpha: mean(found.map(\.bestAlpha)), meanReduction: mean(found.map(\.reduction)),
                     meanPlainError: mean(found.map(\.plainError)), meanBestError: mean(found.map(\.bestError)),
                     meanGGMLLlamaError: optionalMean(fair.compactMap(\.ggmlLlamaError)),
-                    meanGGMLFormulaError: optionalMean(fair.compactMap(\.ggmlFormulaError)))
+                    meanGGMLFormulaError: optionalMean(fair.compactMap(\.ggmlFormulaError)),
+                    ggmlLlamaReduction: optionalMean(fair.compactMap { search in
+                        search.ggmlLlamaError.flatMap { $0 > 0 ? search.plainError / $0 : nil }
+                    }),
+                    ggmlFormulaReduction: optionalMean(fair.compactMap { search in
+                        search.ggmlFormulaError.flatMap { $0 > 0 ? search.plainError / $0 : nil }
+                    }))
             }
             return FamilySummary(
                 family: family, tensors: members.count,

@@ -114,12 +114,20 @@ public struct FamilySummary: Codable, Sendable {
         public var meanReduction: Double
         public var meanPlainError: Double
         public var meanBestError: Double
-        /// Means of the ggml comparison errors, over the tensors that have them.
+        /// Means of the ggml comparison errors, over the tensors compared fairly (ggml's type has
+        /// these bits and is not the file's own type).
         public var meanGGMLLlamaError: Double?
         public var meanGGMLFormulaError: Double?
+        /// Means over the same tensors of plainError ÷ ggml error (how much ggml's rounding cuts
+        /// plain round-to-nearest's output error; higher is better).
+        public var ggmlLlamaReduction: Double?
+        public var ggmlFormulaReduction: Double?
 
         public init(bits: Int, meanBestAlpha: Double, meanReduction: Double, meanPlainError: Double, meanBestError: Double,
-                    meanGGMLLlamaError: Double?, meanGGMLFormulaError: Double?) {
+                    meanGGMLLlamaError: Double?, meanGGMLFormulaError: Double?, ggmlLlamaReduction: Double? = nil,
+                    ggmlFormulaReduction: Double? = nil) {
+            self.ggmlLlamaReduction = ggmlLlamaReduction
+            self.ggmlFormulaReduction = ggmlFormulaReduction
             self.bits = bits
             self.meanBestAlpha = meanBestAlpha
             self.meanReduction = meanReduction

@@ -16,9 +16,10 @@ public enum DiagnosisText {
     static func familyTable(_ result: DiagnosisResult) -> TextTable {
         var headers = ["family", "tensors", "top1% power", "outlier cols", "saliency top1%"]
         headers += result.bits.map { "rel err \($0)b" }
-        for width in result.bits { headers += ["α* \(width)b", "AWQ ×\(width)b", "ggml/RTN \(width)b"] }
-        // ggml/RTN: ggml's error with the llama formula over plain round-to-nearest's, on the
-        // tensors whose ggml type has these bits and is not the file's own type.
+        for width in result.bits { headers += ["α* \(width)b", "AWQ ×\(width)b", "ggml ×\(width)b"] }
+        // AWQ ×: plain round-to-nearest's output error ÷ the best scaling's; ggml ×: the same
+        // for ggml's quantizer with the llama formula, on the tensors whose ggml type has these
+        // bits and is not the file's own type.
         var table = TextTable(headers: headers, alignments: [.left] + Array(repeating: .right, count: headers.count - 1))
         for family in result.families {
             var row = [family.family.rawValue, String(family.tensors), Formatting.percent(family.meanTop1PercentPowerShare, 2),
@@ -26,13 +27,8 @@ public enum DiagnosisText {
             row += family.meanRelativeError.map { Formatting.significant($0, 3) }
             for width in result.bits {
                 if let at = family.scaleSearch.first(where: { $0.bits == width }) {
-                    let ratios = result.tensors.filter { $0.family == family.family }.compactMap { tensor -> Double? in
-                        guard let search = tensor.scaleSearch.first(where: { $0.bits == width }),
-                              DiagnosisFindings.isFairComparison(search, tensor: tensor), search.plainError > 0 else { return nil }
-                        return search.ggmlLlamaError! / search.plainError
-                    }
                     row += [Formatting.fixed(at.meanBestAlpha, 2), Formatting.fixed(at.meanReduction, 3),
-                            ratios.isEmpty ? "–" : Formatting.fixed(DiagnosisFindings.mean(ratios), 3)]
+                            at.ggmlLlamaReduction.map { Formatting.fixed($0, 3) } ?? "–"]
                 } else {
                     row += ["–", "–", "–"]
                 }
