@@ -153,7 +153,7 @@ public enum DiagnosisFigures {
             BarChart.Series(name: "AWQ scales, \(b)-bit", values: families.map { at($0, b)?.meanReduction })
         }
         let comparisons: [(String, KeyPath<FamilySummary.AtBits, Double?>)] =
-            [("ggml llama", \.ggmlLlamaReduction), ("ggml \(result.formula ?? "formula")", \.ggmlFormulaReduction)]
+            [("ggml llama", \.ggmlLlamaReduction), ("ggml \(formulaLabel(result.formula))", \.ggmlFormulaReduction)]
         for (name, reduction) in comparisons {
             for b in bits {
                 let values = families.map { family in at(family, b).flatMap { $0[keyPath: reduction] } }
@@ -164,10 +164,16 @@ public enum DiagnosisFigures {
                              yLabel: "plain RTN error ÷ error (higher is better)", groups: families.map(\.family.rawValue), series: series)
         let note = families.isEmpty
             ? "no scale search in this run (no sampled activation rows)"
-            : "AWQ: mean over tensors of plainError/bestError; ggml: mean of plainError/ggml error over tensors whose ggml type has these bits and is not the file's own"
+            : "mean over tensors of plain error ÷ error; ggml only where its type has these bits and is not the file's own"
         let svg = withNote(chart.svg(), note, x: families.isEmpty ? chart.width / 2 : 78, y: families.isEmpty ? chart.height / 2 : chart.height - 14,
                            anchor: families.isEmpty ? "middle" : "start")
         return Figure(fileName: "error-reduction.svg", title: chart.title, svg: svg)
+    }
+
+    /// The compared formula for a legend: its name, or "best formula" when it differs per type.
+    static func formulaLabel(_ formula: String?) -> String {
+        guard let formula else { return "formula" }
+        return formula.contains(":") ? "sweep's best formula" : formula
     }
 
     static func scatterChart(_ tensor: TensorDiagnosis) -> ScatterPlot {

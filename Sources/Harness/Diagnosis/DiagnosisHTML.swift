@@ -48,7 +48,7 @@ public enum DiagnosisHTML {
     static func familyHeaders(_ result: DiagnosisResult) -> [String] {
         ["family", "tensors", "top-1% power share", "saliency top-1%", "outlier columns"]
             + result.bits.map { "rel. error \($0)-bit" }
-            + result.bits.flatMap { ["best α / reduction \($0)-bit", "ggml llama / \(result.formula ?? "formula") \($0)-bit"] }
+            + result.bits.flatMap { ["best α / reduction \($0)-bit", "ggml llama / \(DiagnosisFigures.formulaLabel(result.formula)) \($0)-bit"] }
     }
 
     static func familyRow(_ family: FamilySummary, _ result: DiagnosisResult) -> [HTMLPage.Cell] {
@@ -71,7 +71,7 @@ public enum DiagnosisHTML {
     static func tensorHeaders(_ result: DiagnosisResult) -> [String] {
         ["tensor", "family", "top-1% power share", "outlier columns", "activation kurtosis", "weight kurtosis", "saliency top-1%"]
             + result.bits.map { "rel. error \($0)-bit" }
-            + result.bits.flatMap { ["best α / reduction \($0)-bit", "ggml llama / \(result.formula ?? "formula") \($0)-bit"] }
+            + result.bits.flatMap { ["best α / reduction \($0)-bit", "ggml llama / \(DiagnosisFigures.formulaLabel(result.formula)) \($0)-bit"] }
     }
 
     static func tensorRow(_ tensor: TensorDiagnosis, _ result: DiagnosisResult) -> [HTMLPage.Cell] {
