@@ -69,28 +69,14 @@ public struct LineChart: Sendable {
         let xScale = AxisScale(kind: x.scale, covering: series.flatMap { $0.points.map(\.x) }, integral: x.integral)
         let yScale = AxisScale(kind: y.scale, covering: series.flatMap { $0.points.map(\.y) }, integral: y.integral)
         let legendWidth = series.isEmpty ? 0.0 : 190
-        let left = 78.0, right = width - 20 - legendWidth, top = 44.0, bottom = height - 52
-        func px(_ value: Double) -> String { Markup.coordinate(left + xScale.fraction(value) * (right - left)) }
-        func py(_ value: Double) -> String { Markup.coordinate(bottom - yScale.fraction(value) * (bottom - top)) }
+        let frame = PlotFrame(left: 78, right: width - 20 - legendWidth, top: 44, bottom: height - 52, xScale: xScale, yScale: yScale)
+        let right = frame.right, top = frame.top
+        func px(_ value: Double) -> String { Markup.coordinate(frame.x(value)) }
+        func py(_ value: Double) -> String { Markup.coordinate(frame.y(value)) }
         let c = Markup.coordinate
 
         var out = Markup.chartOpening(width: width, height: height, title: title)
-        out += "<g class=\"grid\" stroke=\"#e5e5e5\" stroke-width=\"1\">\n"
-        for tick in yScale.ticks { out += "<line x1=\"\(c(left))\" y1=\"\(py(tick))\" x2=\"\(c(right))\" y2=\"\(py(tick))\"/>\n" }
-        for tick in xScale.ticks { out += "<line x1=\"\(px(tick))\" y1=\"\(c(top))\" x2=\"\(px(tick))\" y2=\"\(c(bottom))\"/>\n" }
-        out += "</g>\n<g class=\"axes\" stroke=\"#333\" stroke-width=\"1\" fill=\"none\">\n"
-        out += "<rect x=\"\(c(left))\" y=\"\(c(top))\" width=\"\(c(right - left))\" height=\"\(c(bottom - top))\"/>\n</g>\n"
-        out += "<g class=\"y-ticks\" text-anchor=\"end\">\n"
-        for tick in yScale.ticks {
-            out += "<text x=\"\(c(left - 6))\" y=\"\(py(tick))\" dy=\"4\">\(Markup.escape(Markup.number(tick)))</text>\n"
-        }
-        out += "</g>\n<g class=\"x-ticks\" text-anchor=\"middle\">\n"
-        for tick in xScale.ticks {
-            out += "<text x=\"\(px(tick))\" y=\"\(c(bottom + 16))\">\(Markup.escape(Markup.number(tick)))</text>\n"
-        }
-        out += "</g>\n"
-        out += "<text class=\"x-label\" x=\"\(c((left + right) / 2))\" y=\"\(c(height - 14))\" text-anchor=\"middle\">\(Markup.escape(x.label + (x.scale == .logarithmic ? " (log)" : "")))</text>\n"
-        out += "<text class=\"y-label\" transform=\"translate(18 \(c((top + bottom) / 2))) rotate(-90)\" text-anchor=\"middle\">\(Markup.escape(y.label + (y.scale == .logarithmic ? " (log)" : "")))</text>\n"
+        out += frame.grid() + frame.border() + frame.labels(x: x, y: y, xTitleY: height - 14)
 
         for (index, line) in series.enumerated() {
             let color = LineChart.palette[index % LineChart.palette.count]

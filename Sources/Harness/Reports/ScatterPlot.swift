@@ -82,38 +82,23 @@ public struct ScatterPlot: Sendable {
         let xScale = AxisScale(kind: x.scale, covering: drawable.flatMap { $0.map(\.x) }, integral: x.integral)
         let yScale = AxisScale(kind: y.scale, covering: drawable.flatMap { $0.map(\.y) }, integral: y.integral)
         let legendWidth = series.isEmpty ? 0.0 : 190
-        let left = 78.0, right = width - 20 - legendWidth, top = 44.0, bottom = height - 70
-        func px(_ value: Double) -> Double { left + xScale.fraction(value) * (right - left) }
-        func py(_ value: Double) -> Double { bottom - yScale.fraction(value) * (bottom - top) }
+        let frame = PlotFrame(left: 78, right: width - 20 - legendWidth, top: 44, bottom: height - 70, xScale: xScale, yScale: yScale)
+        let left = frame.left, right = frame.right, top = frame.top
         let c = Markup.coordinate
 
         var out = Markup.chartOpening(width: width, height: height, title: title)
-        out += "<g class=\"grid\" stroke=\"#e5e5e5\" stroke-width=\"1\">\n"
-        for tick in yScale.ticks { out += "<line x1=\"\(c(left))\" y1=\"\(c(py(tick)))\" x2=\"\(c(right))\" y2=\"\(c(py(tick)))\"/>\n" }
-        for tick in xScale.ticks { out += "<line x1=\"\(c(px(tick)))\" y1=\"\(c(top))\" x2=\"\(c(px(tick)))\" y2=\"\(c(bottom))\"/>\n" }
-        out += "</g>\n<g class=\"y-ticks\" text-anchor=\"end\">\n"
-        for tick in yScale.ticks {
-            out += "<text x=\"\(c(left - 6))\" y=\"\(c(py(tick)))\" dy=\"4\">\(Markup.escape(Markup.number(tick)))</text>\n"
-        }
-        out += "</g>\n<g class=\"x-ticks\" text-anchor=\"middle\">\n"
-        for tick in xScale.ticks {
-            out += "<text x=\"\(c(px(tick)))\" y=\"\(c(bottom + 16))\">\(Markup.escape(Markup.number(tick)))</text>\n"
-        }
-        out += "</g>\n"
-        out += "<text class=\"x-label\" x=\"\(c((left + right) / 2))\" y=\"\(c(bottom + 36))\" text-anchor=\"middle\">\(Markup.escape(x.label + (x.scale == .logarithmic ? " (log)" : "")))</text>\n"
-        out += "<text class=\"y-label\" transform=\"translate(18 \(c((top + bottom) / 2))) rotate(-90)\" text-anchor=\"middle\">\(Markup.escape(y.label + (y.scale == .logarithmic ? " (log)" : "")))</text>\n"
+        out += frame.grid() + frame.labels(x: x, y: y, xTitleY: frame.bottom + 36)
 
         for (index, points) in drawable.enumerated() {
             let color = BarChart.color(index)
             out += "<g class=\"series\" data-name=\"\(Markup.escape(series[index].name))\" fill=\"\(color)\" fill-opacity=\"\(c(opacity))\">\n"
             let r = c(radius)
             for point in points {
-                out += "<circle cx=\"\(ScatterPlot.compact(px(point.x)))\" cy=\"\(ScatterPlot.compact(py(point.y)))\" r=\"\(r)\"/>\n"
+                out += "<circle cx=\"\(ScatterPlot.compact(frame.x(point.x)))\" cy=\"\(ScatterPlot.compact(frame.y(point.y)))\" r=\"\(r)\"/>\n"
             }
             out += "</g>\n"
         }
-        out += "<g class=\"axes\" stroke=\"#333\" stroke-width=\"1\" fill=\"none\">\n"
-        out += "<rect x=\"\(c(left))\" y=\"\(c(top))\" width=\"\(c(right - left))\" height=\"\(c(bottom - top))\"/>\n</g>\n"
+        out += frame.border()
 
         if !series.isEmpty {
             out += "<g class=\"legend\">\n"
