@@ -139,7 +139,7 @@ struct DiagnosisFiguresTests {
             } else if element.name == "path" && element.path == "svg/g/g/path" {
                 let data = element.attributes["d"] ?? ""
                 segmentsPerRow[segmentsPerRow.count - 1] += data.count { $0 == "M" }
-                if element.attributes["stroke"] == DenseHeatMap.color(at: 1) { brightest.append(data) }
+                if element.attributes["stroke"] == HeatMap.color(at: 1) { brightest.append(data) }
             }
         }
         #expect(segmentsPerRow.count == 3)

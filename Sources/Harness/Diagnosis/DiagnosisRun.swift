@@ -86,10 +86,7 @@ public struct DiagnosisRun {
             throw EvaluationError(source: settings.modelPath, field: "tensors",
                                   message: "the pattern '\(settings.tensorPattern)' matches none of the model's \(model.matrices.count) weight matrices (e.g. \(model.matrices.prefix(3).map(\.name).joined(separator: ", ")))")
         }
-        let imported = try settings.imatrixInput.map { path throws in
-            let stored = try ImportanceMatrix.load(path: path)
-            return stored
-        }
+        let imported = try settings.imatrixInput.map { try ImportanceMatrix.load(path: $0) }
         let plan = try ChunkedTextRun.plan(model: model, textPath: settings.textPath, contextLength: settings.contextLength,
                                            chunks: settings.chunks)
         onStart(selected.map(\.name), plan.chunkCount)

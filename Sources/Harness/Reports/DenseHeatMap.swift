@@ -44,17 +44,6 @@ public struct DenseHeatMap: Sendable {
         return min(1, max(0, 1 + log10(value) / Double(decades)))
     }
 
-    /// The viridis colour at position `t` in 0…1.
-    public static func color(at t: Double) -> String {
-        let stops = HeatMap.stops
-        let position = min(1, max(0, t)) * Double(stops.count - 1)
-        let index = min(stops.count - 2, Int(position))
-        let f = position - Double(index)
-        let (a, b) = (stops[index], stops[index + 1])
-        func channel(_ x: Double, _ y: Double) -> Int { Int((x + (y - x) * f).rounded()) }
-        return String(format: "#%02x%02x%02x", channel(a.0, b.0), channel(a.1, b.1), channel(a.2, b.2))
-    }
-
     /// The heat map as an `<svg>` element (usable inline in HTML or as a file).
     public func svg() -> String {
         let c = Markup.coordinate
@@ -95,7 +84,7 @@ public struct DenseHeatMap: Sendable {
                 start = end
             }
             out += "<g class=\"row\" data-row=\"\(row)\">"
-            for level in order { out += "<path stroke=\"\(DenseHeatMap.color(at: Double(level) / Double(levels - 1)))\" d=\"\(runs[level]!)\"/>" }
+            for level in order { out += "<path stroke=\"\(HeatMap.color(at: Double(level) / Double(levels - 1)))\" d=\"\(runs[level]!)\"/>" }
             out += "</g>\n"
         }
         out += "</g>\n"
@@ -112,13 +101,8 @@ public struct DenseHeatMap: Sendable {
     /// The colour bar with its value labels.
     private func legend(x: Double, y: Double) -> String {
         let c = Markup.coordinate
-        // A gradient id derived from the title, so several maps can share one HTML page.
-        let id = "dense-scale-" + String(title.unicodeScalars.map { $0.properties.isAlphabetic || ("0"..."9").contains($0) ? Character($0) : "-" })
-        var out = "<g class=\"legend\">\n<defs><linearGradient id=\"\(Markup.escape(id))\">"
-        for (index, stop) in HeatMap.stops.enumerated() {
-            out += "<stop offset=\"\(c(Double(index) / Double(HeatMap.stops.count - 1)))\" stop-color=\"\(String(format: "#%02x%02x%02x", Int(stop.0), Int(stop.1), Int(stop.2)))\"/>"
-        }
-        out += "</linearGradient></defs>\n"
+        let id = HeatMap.gradientID(prefix: "dense-scale-", title: title)
+        var out = "<g class=\"legend\">\n" + HeatMap.gradientDefinition(id: id) + "\n"
         out += "<rect x=\"\(c(x))\" y=\"\(c(y))\" width=\"240\" height=\"12\" fill=\"url(#\(Markup.escape(id)))\"/>\n"
         let labels: [(Double, String)]
         if let decades = logDecades, decades > 0 {

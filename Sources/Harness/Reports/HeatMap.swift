@@ -47,13 +47,31 @@ public struct HeatMap: Sendable {
 
     /// The colour of `value` on a scale up to `maximum`.
     public static func color(_ value: Double, maximum: Double) -> String {
-        let t = maximum > 0 ? min(1, max(0, log1p(max(0, value)) / log1p(maximum))) : 0
-        let position = t * Double(stops.count - 1)
+        color(at: maximum > 0 ? log1p(max(0, value)) / log1p(maximum) : 0)
+    }
+
+    /// The colour at position `t` of the scale (0 low, 1 high; clamped).
+    public static func color(at t: Double) -> String {
+        let position = min(1, max(0, t)) * Double(stops.count - 1)
         let index = min(stops.count - 2, Int(position))
         let f = position - Double(index)
         let (a, b) = (stops[index], stops[index + 1])
         func channel(_ x: Double, _ y: Double) -> Int { Int((x + (y - x) * f).rounded()) }
         return String(format: "#%02x%02x%02x", channel(a.0, b.0), channel(a.1, b.1), channel(a.2, b.2))
+    }
+
+    /// A gradient id derived from `title`, so several maps can share one HTML page.
+    static func gradientID(prefix: String, title: String) -> String {
+        prefix + String(title.unicodeScalars.map { $0.properties.isAlphabetic || ("0"..."9").contains($0) ? Character($0) : "-" })
+    }
+
+    /// `<defs>` with the colour scale as a left-to-right `<linearGradient>` named `id`.
+    static func gradientDefinition(id: String) -> String {
+        var out = "<defs><linearGradient id=\"\(Markup.escape(id))\">"
+        for (index, stop) in stops.enumerated() {
+            out += "<stop offset=\"\(Markup.coordinate(Double(index) / Double(stops.count - 1)))\" stop-color=\"\(String(format: "#%02x%02x%02x", Int(stop.0), Int(stop.1), Int(stop.2)))\"/>"
+        }
+        return out + "</linearGradient></defs>"
     }
 
     /// The heat map as an `<svg>` element (usable inline in HTML or as a file).
@@ -93,13 +111,8 @@ public struct HeatMap: Sendable {
         out += "</g>\n"
         // Legend: the colour bar from 0 to the maximum, then the marked and unknown swatches.
         let legendY = top + gridHeight + 22
-        // A gradient id derived from the title, so several maps can share one HTML page.
-        let gradient = "scale-" + String(title.unicodeScalars.map { $0.properties.isAlphabetic || ("0"..."9").contains($0) ? Character($0) : "-" })
-        out += "<g class=\"legend\">\n<defs><linearGradient id=\"\(Markup.escape(gradient))\">"
-        for (index, stop) in HeatMap.stops.enumerated() {
-            out += "<stop offset=\"\(c(Double(index) / Double(HeatMap.stops.count - 1)))\" stop-color=\"\(String(format: "#%02x%02x%02x", Int(stop.0), Int(stop.1), Int(stop.2)))\"/>"
-        }
-        out += "</linearGradient></defs>\n"
+        let gradient = HeatMap.gradientID(prefix: "scale-", title: title)
+        out += "<g class=\"legend\">\n" + HeatMap.gradientDefinition(id: gradient) + "\n"
         out += "<rect x=\"\(c(left))\" y=\"\(c(legendY))\" width=\"160\" height=\"12\" fill=\"url(#\(Markup.escape(gradient)))\"/>\n"
         out += "<text x=\"\(c(left))\" y=\"\(c(legendY + 26))\">0</text>\n"
         out += "<text x=\"\(c(left + 160))\" y=\"\(c(legendY + 26))\" text-anchor=\"end\">\(Markup.escape(Markup.number(maximum)))</text>\n"
