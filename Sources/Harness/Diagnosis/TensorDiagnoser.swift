@@ -126,7 +126,7 @@ public struct TensorDiagnoser {
         var error = 0.0, reference = 0.0
         for (expert, probe) in probes {
             let slice = slices?[expert] ?? nil
-            let effective: any WeightFormula = slice == nil && formula.needsImportance ? LlamaFormula() : formula
+            let effective = formula.applicable(hasImportance: slice != nil)
             let sums = try weights.withUnsafeBufferPointer { source in
                 try decoded.withUnsafeMutableBufferPointer { target in
                     let rows = source.baseAddress! + expert * perMatrix

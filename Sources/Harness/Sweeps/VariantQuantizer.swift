@@ -32,7 +32,7 @@ final class VariantQuantizer {
             var total = ErrorTotals()
             var experts: [SweepRecord.ExpertScore] = []
             // Without an imatrix entry (e.g. token_embd) the tensor takes ggml's no-imatrix path.
-            let effective: any WeightFormula = slices == nil && formula.needsImportance ? LlamaReferenceFormula() : formula
+            let effective = formula.applicable(hasImportance: slices != nil)
             for expert in 0..<matrix.experts {
                 let slice = slices?[expert] ?? nil
                 let totals = try values.withUnsafeBufferPointer { source in
@@ -68,11 +68,4 @@ final class VariantQuantizer {
         guard name.hasPrefix("blk.") else { return nil }
         return Int(name.dropFirst(4).prefix { $0.isNumber })
     }
-}
-
-/// ggml's no-imatrix path, for tensors the imatrix has no entry for.
-private struct LlamaReferenceFormula: WeightFormula {
-    var description: String { "llama (no imatrix)" }
-    var needsImportance: Bool { false }
-    func weighting(context: FormulaContext, hasImportance: Bool) -> (any ElementWeighting)? { nil }
 }

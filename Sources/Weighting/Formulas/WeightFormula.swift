@@ -59,3 +59,11 @@ struct MagnitudeFreeForQ6K: ElementWeighting {
         (span.type == .q6_K ? q6K : general).fill(weights, x: x, importance: importance, count: count, span: span)
     }
 }
+
+extension WeightFormula {
+    /// The formula to quantize a tensor with: itself, or, when it needs an importance matrix
+    /// and the tensor has none (e.g. token_embd), `llama`, which then takes ggml's no-imatrix path.
+    public func applicable(hasImportance: Bool) -> any WeightFormula {
+        !hasImportance && needsImportance ? LlamaFormula() : self
+    }
+}
