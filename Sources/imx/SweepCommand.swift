@@ -15,15 +15,23 @@ struct SweepCommand: ParsableCommand {
             the recipe's tensors with the formula (quantize → dequantize in memory), measures \
             their weighted RMSE, and the quantized model's KLD, top-1 agreement and perplexity. \
             Each finished point is appended to results.jsonl; the report (report.md, \
-            summary.csv, plots/*.svg) is rebuilt at the end. See configs/schema.json.
+            summary.csv, plots/*.svg) is rebuilt at the end. The output folder is -o DIR, else \
+            the config's "output", else runs/NAME under the current directory. Run again when \
+            complete, it prints the report and says it is up to date. See configs/schema.json.
             """
     )
 
     @Argument(help: "The sweep config (JSON).")
     var config: String
 
+    @Option(name: .shortAndLong, help: "The output folder (default: the config's \"output\", else runs/NAME under the current directory).")
+    var output: String?
+
     @Flag(help: "Continue a sweep: skip grid points already in results.jsonl.")
     var resume = false
+
+    @Flag(help: "Start over: move the output's earlier results and report to OUTPUT/replaced/STAMP/ (nothing is deleted) and run every point.")
+    var restart = false
 
     @Option(help: "Run only this grid point (TYPE/FORMULA as --dry-run lists it); repeatable.")
     var only: [String] = []
@@ -34,9 +42,14 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "i/n: run every n-th grid point starting at i (0-based), writing results.shard-i-of-n.jsonl; join with imx sweep-merge.")
     var shard: String?
 
+    func validate() throws {
+        guard !(resume && restart) else { throw ValidationError("--resume continues the results that --restart moves aside: give one of them") }
+    }
+
     func run() throws {
         var options = SweepRun.Options()
         options.resume = resume
+        options.restart = restart
         options.only = only
         options.dryRun = dryRun
         if let shard {
@@ -46,13 +59,20 @@ struct SweepCommand: ParsableCommand {
             }
             options.shard = (index, count)
         }
-        let plan = try SweepPlan.make(configPath: config)
+        let plan = try SweepPlan.make(configPath: config, output: output)
         let sweep = SweepRun(plan: plan, options: options)
         let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         let summary = try sweep.run(log: dryRun ? { print($0) } : log)
         guard !dryRun, let reportPath = summary.reportPath else { return }
         if let report = FileManager.default.contents(atPath: reportPath) {
             print(String(decoding: report, as: UTF8.self))
+        }
+        if summary.upToDate {
+            let points = summary.pointsSkipped == 1 ? "the 1 selected point is" : "all \(summary.pointsSkipped) selected points are"
+            print("sweep: up to date: \(points) in \(plan.output) (fingerprint \(plan.fingerprint)); "
+                  + "nothing computed. --restart starts over, keeping these results in \(plan.output)/replaced/.")
+            print("report: \(reportPath)")
+            return
         }
         let peak = ProcessMemory.peakResidentBytes().map { String(format: ", peak memory %.0f MiB", Double($0) / 1_048_576) } ?? ""
         print(String(format: "sweep: %d points run, %d already done, %.1f s wall", summary.pointsRun, summary.pointsSkipped, summary.seconds) + peak)

@@ -122,6 +122,60 @@ struct SweepCommandTests {
         #expect(try String(contentsOfFile: merged + "/summary.csv", encoding: .utf8) == summary)
     }
 
+    @Test("run again: up to date, not an error; partial results need --resume; --restart moves them aside; default output runs/NAME", .needsFixtures)
+    func rerunRestartAndDefaultOutput() throws {
+        let directory = try TemporaryDirectory()
+        // No "output": the sweep writes runs/tiny under the current directory.
+        let config = try Self.config(output: "unused").replacingOccurrences(of: ",\n  \"output\": \"unused\"", with: "")
+        #expect(!config.contains("unused"), "test setup: the output line is removed")
+        try Self.write(config, to: directory.file("sweep.json"))
+        let output = directory.file("runs/tiny")
+        let first = try InspectCommandTests.imx(["sweep", "sweep.json", "--only", "Q8_0/llama"], in: directory.path)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("→ runs/tiny"), "\(first.stderr)")
+        #expect(Self.lines(output + "/results.jsonl").count == 1)
+        let report = try String(contentsOfFile: output + "/report.md", encoding: .utf8)
+
+        // Complete: the same command prints the report, says so, and computes nothing.
+        let again = try InspectCommandTests.imx(["sweep", "sweep.json", "--only", "Q8_0/llama"], in: directory.path)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("up to date") && again.stdout.contains("## Q8_0"), "\(again.stdout)")
+        #expect(!again.stderr.contains("imatrix:") && !again.stderr.contains("reference:"), "\(again.stderr)")
+        #expect(Self.lines(output + "/results.jsonl").count == 1)
+        #expect(try String(contentsOfFile: output + "/report.md", encoding: .utf8) == report)
+
+        // Partial for this selection: refused without --resume, and nothing changes.
+        let refused = try InspectCommandTests.imx(["sweep", "sweep.json", "--only", "Q4_0/llama"], in: directory.path)
+        #expect(refused.status != 0 && refused.stderr.contains("--resume") && refused.stderr.contains("--restart"), "\(refused.stderr)")
+        #expect(Self.lines(output + "/results.jsonl").count == 1)
+        let both = try InspectCommandTests.imx(["sweep", "sweep.json", "--resume", "--restart"], in: directory.path)
+        #expect(both.status != 0 && both.stderr.contains("give one of them"), "\(both.stderr)")
+
+        // --restart: the earlier results and report move to runs/tiny/replaced/STAMP/, none is lost.
+        let restarted = try InspectCommandTests.imx(["sweep", "sweep.json", "--restart", "--only", "Q4_0/llama"], in: directory.path)
+        #expect(restarted.status == 0, "\(restarted.stderr)")
+        let variants = Self.lines(output + "/results.jsonl").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["variant"] as? String
+        }
+        #expect(variants == ["Q4_0/llama"])
+        let stamps = try FileManager.default.contentsOfDirectory(atPath: output + "/replaced")
+        #expect(stamps.count == 1)
+        let replaced = output + "/replaced/" + (stamps.first ?? "")
+        #expect(restarted.stderr.contains("moved to runs/tiny/replaced/\(stamps.first ?? "")"), "\(restarted.stderr)")
+        #expect(Self.lines(replaced + "/results.jsonl").count == 1)
+        #expect(try String(contentsOfFile: replaced + "/report.md", encoding: .utf8) == report)
+
+        // Another model, text or recipe in the same folder: refused, naming -o and --restart.
+        try Self.write(config.replacingOccurrences(of: #""context": 128, "chunks": 4"#, with: #""context": 128, "chunks": 3"#),
+                       to: directory.file("changed.json"))
+        let foreign = try InspectCommandTests.imx(["sweep", "changed.json", "--only", "Q4_0/llama"], in: directory.path)
+        #expect(foreign.status != 0 && foreign.stderr.contains("fingerprint") && foreign.stderr.contains("-o"), "\(foreign.stderr)")
+        // -o names the folder, relative to the current directory.
+        let named = try InspectCommandTests.imx(["sweep", "changed.json", "--only", "Q4_0/llama", "-o", "elsewhere"], in: directory.path)
+        #expect(named.status == 0, "\(named.stderr)")
+        #expect(Self.lines(directory.file("elsewhere/results.jsonl")).count == 1)
+    }
+
     @Test("--dry-run lists the grid and an estimate; --only runs one point", .needsFixtures)
     func dryRunAndOnly() throws {
         let directory = try TemporaryDirectory()
@@ -206,6 +260,31 @@ struct ShippedConfigTests {
             #expect(run.status == 0, "\(name): \(run.stderr)")
             #expect(run.stdout.contains("estimated time"))
         }
+    }
+
+    @Test("runs/ (where sweeps write by default) is git-ignored; the committed records in results/ are not")
+    func defaultOutputIsIgnored() throws {
+        let root = TestEnvironment.packageRoot
+        guard FileManager.default.fileExists(atPath: root + "/.git") else {
+            print("skipped: \(root) is not a git checkout")
+            return
+        }
+        func ignored(_ path: String) throws -> Bool {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["git", "-C", root, "check-ignore", "-q", "--no-index", path]
+            try process.run()
+            process.waitUntilExit()
+            return process.terminationStatus == 0
+        }
+        for name in Self.configs {
+            let config = try String(contentsOfFile: root + "/configs/" + name, encoding: .utf8)
+            #expect(!config.contains("\"output\""), "\(name) names its own output folder")
+            let stem = (name as NSString).deletingPathExtension
+            #expect(try ignored("runs/\(stem)/results.jsonl"), "runs/\(stem) is not ignored")
+        }
+        #expect(try !ignored("results/quickstart/results.jsonl"))
+        #expect(try !ignored("results/quickstart/report.md"))
     }
 
     @Test("moe-fixture dry-runs on the fixture", .needsFixtures)

@@ -6,7 +6,7 @@
 /// expand from the environment. Unknown keys are errors (a typo must not silently change a
 /// sweep). Load and validate with ``SweepConfigLoader``.
 public struct SweepConfig: Codable, Sendable, Equatable {
-    /// Names the sweep (and the default output folder `results/NAME` next to the config's folder).
+    /// Names the sweep (and the default output folder `runs/NAME` under the current directory).
     public var name: String
     /// The GGUF model.
     public var model: String
@@ -32,7 +32,8 @@ public struct SweepConfig: Codable, Sendable, Equatable {
     /// Also score end to end on the calibration text (default true).
     public var calibrationMetrics: Bool?
     public var threads: Int?
-    /// The output folder (default `../results/NAME` from the config's folder).
+    /// The output folder, relative to the config's folder (default `runs/NAME` under the
+    /// current directory; `imx sweep -o DIR` overrides both).
     public var output: String?
     /// `ggml` (default: inputs rounded as ggml's CPU backend) or `f32`.
     public var activations: String?

@@ -3,8 +3,15 @@ import Foundation
 /// Reads a sweep config: JSON syntax, types and unknown keys, with every error naming the JSON
 /// path; then expands `${VAR}` and resolves relative paths against the config's folder.
 public enum SweepConfigLoader {
-    /// Reads and decodes `path`.
-    public static func load(path: String) throws(SweepConfigError) -> SweepConfig {
+    /// Where a sweep writes when neither the command line nor the config names an output
+    /// folder: `runs/NAME` under the current directory (git-ignored in this repository), never
+    /// `results/`, which holds records deliberately copied there.
+    public static let defaultOutputParent = "runs"
+
+    /// Reads and decodes `path`. `output` (from the command line, relative to the current
+    /// directory) replaces the config's `output`; without either the output is
+    /// ``defaultOutputParent``/NAME.
+    public static func load(path: String, output: String? = nil) throws(SweepConfigError) -> SweepConfig {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SweepConfigError(file: path, path: "file", message: "cannot read the config file")
         }
@@ -33,7 +40,13 @@ public enum SweepConfigLoader {
             config.evaluation.texts[i] = try resolve(config.evaluation.texts[i], "evaluation.texts[\(i)]")
         }
         if let file = config.imatrix?.file { config.imatrix?.file = try resolve(file, "imatrix.file") }
-        config.output = try resolve(config.output ?? "../results/\(config.name)", "output")
+        if let output {
+            config.output = normalized(output)
+        } else if let written = config.output {
+            config.output = try resolve(written, "output")
+        } else {
+            config.output = normalized(defaultOutputParent + "/" + config.name)
+        }
         return config
     }
 

@@ -39,9 +39,10 @@ public struct SweepPlan: Sendable {
     public var imatrixContext: Int { config.imatrix?.context ?? calibrationContext }
     public var imatrixChunks: Int? { config.imatrix?.chunks ?? config.calibration.chunks }
 
-    /// Reads, checks and expands the config at `path`.
-    public static func make(configPath path: String) throws(SweepConfigError) -> SweepPlan {
-        let config = try SweepConfigLoader.load(path: path)
+    /// Reads, checks and expands the config at `path`; `output` replaces the config's output
+    /// folder (see ``SweepConfigLoader/load(path:output:)``).
+    public static func make(configPath path: String, output: String? = nil) throws(SweepConfigError) -> SweepPlan {
+        let config = try SweepConfigLoader.load(path: path, output: output)
         func fail(_ field: String, _ message: String) -> SweepConfigError {
             SweepConfigError(file: path, path: field, message: message)
         }

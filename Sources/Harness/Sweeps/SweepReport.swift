@@ -2,7 +2,7 @@
 /// per type comparing the formulas with the baseline, per-expert effects for MoE models),
 /// `summary.csv` (one row per grid point), `experts.csv` (per expert, MoE only) and SVG plots.
 ///
-///     try SweepReport.write(description: description, records: records, to: "results/my-sweep")
+///     try SweepReport.write(description: description, records: records, to: "runs/my-sweep")
 ///
 /// Everything is a pure function of its inputs: records are arranged by grid index whatever
 /// order they come in, and wall times (``SweepRecord/seconds``) and dates appear nowhere, so an

@@ -12,6 +12,9 @@ public struct SweepRun {
     /// How to run the plan.
     public struct Options: Sendable {
         public var resume = false
+        /// Start over: move the output's earlier results and report into
+        /// `OUTPUT/replaced/STAMP/` (nothing is deleted), then run every selected point.
+        public var restart = false
         /// Only these variants (exact names).
         public var only: [String] = []
         public var dryRun = false
@@ -32,6 +35,11 @@ public struct SweepRun {
         public var evaluationTokens: Int
         public var reportPath: String?
         public var records: [SweepRecord]
+        /// Every selected point was already in the results: nothing was computed, the report
+        /// was rebuilt from the records.
+        public var upToDate = false
+        /// Where `--restart` moved the earlier results, if it moved any.
+        public var replacedFolder: String?
     }
 
     public let plan: SweepPlan
@@ -66,20 +74,35 @@ public struct SweepRun {
         let started = Date()
         for warning in plan.warnings { log(warning) }
         let points = try selectedPoints()
-        let existing = try SweepResultsFile.read(path: resultsPath)
-        if !existing.records.isEmpty && !options.resume && !options.dryRun {
-            throw SweepConfigError(file: resultsPath, path: "results", message: "already holds \(existing.records.count) results; pass --resume to continue this sweep, or remove the file to start over")
+        var existing = try SweepResultsFile.read(path: resultsPath)
+        var replacedFolder: String?
+        if options.restart && !options.dryRun && !existing.records.isEmpty {
+            replacedFolder = try SweepOutputArchive.moveAside(output: plan.output, resultsPath: resultsPath)
+            log("restart: earlier results of \(plan.output) moved to \(replacedFolder!)")
+            existing = ([], 0)
         }
-        if let foreign = existing.records.first(where: { $0.fingerprint != plan.fingerprint }) {
-            throw SweepConfigError(file: resultsPath, path: "fingerprint", message: "results were made with a different model, text, imatrix or recipe (fingerprint \(foreign.fingerprint), this config \(plan.fingerprint)); use another output folder")
+        let known = options.restart ? [] : existing.records
+        if let foreign = known.first(where: { $0.fingerprint != plan.fingerprint }) {
+            throw SweepConfigError(file: resultsPath, path: "fingerprint", message: "results were made with a different model, text, imatrix or recipe (fingerprint \(foreign.fingerprint), this config \(plan.fingerprint)); name another output folder with -o, or pass --restart to move them aside and start over")
         }
-        let done = Set(existing.records.map(\.variant))
+        let done = Set(known.map(\.variant))
         let pending = points.filter { !done.contains($0.variant) }
         if options.dryRun {
             log(dryRunListing(points: points, done: done))
             return Summary(pointsRun: 0, pointsSkipped: points.count - pending.count, seconds: 0, secondsPerPoint: 0,
-                           secondsPerPointPerToken: 0, evaluationTokens: 0, reportPath: nil, records: existing.records)
+                           secondsPerPointPerToken: 0, evaluationTokens: 0, reportPath: nil, records: known)
         }
+        if pending.isEmpty && !known.isEmpty {
+            // Complete: nothing to compute; the report is a pure function of the records.
+            try SweepReport.write(description: plan.description, records: known, to: plan.output)
+            return Summary(pointsRun: 0, pointsSkipped: points.count, seconds: Date().timeIntervalSince(started), secondsPerPoint: 0,
+                           secondsPerPointPerToken: 0, evaluationTokens: 0, reportPath: plan.output + "/report.md", records: known,
+                           upToDate: true)
+        }
+        if !known.isEmpty && !options.resume {
+            throw SweepConfigError(file: resultsPath, path: "results", message: "already holds \(known.count) results (\(points.count - pending.count) of the \(points.count) selected points); pass --resume to continue it, or --restart to move these results aside and start over")
+        }
+        log("sweep \(plan.config.name): \(pending.count) of \(points.count) points to run → \(plan.output)")
         try ReportFile.makeDirectory(plan.output)
         let cache = plan.output + "/cache"
         try ReportFile.makeDirectory(cache)
@@ -150,7 +173,8 @@ public struct SweepRun {
         return Summary(pointsRun: ran, pointsSkipped: points.count - ran, seconds: Date().timeIntervalSince(started),
                        secondsPerPoint: ran > 0 ? (quantizationSeconds + evaluationSeconds) / Double(ran) : 0,
                        secondsPerPointPerToken: ran > 0 && evaluationTokens > 0 ? evaluationSeconds / Double(ran) / Double(evaluationTokens) : 0,
-                       evaluationTokens: evaluationTokens, reportPath: plan.output + "/report.md", records: records)
+                       evaluationTokens: evaluationTokens, reportPath: plan.output + "/report.md", records: records,
+                       replacedFolder: replacedFolder)
     }
 
     private func dryRunListing(points: [SweepPlan.Point], done: Set<String>) -> String {
