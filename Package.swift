@@ -34,7 +34,9 @@ let package = Package(
         ),
 
         // MARK: - Libraries, bottom to top
-        .target(name: "Kernels", dependencies: ["CBLAS"], swiftSettings: settings),
+        // C kernels with run-time CPU dispatch (CPU identification; quantized dot products).
+        .target(name: "NativeKernels"),
+        .target(name: "Kernels", dependencies: ["CBLAS", "NativeKernels"], swiftSettings: settings),
         .target(name: "GGUF", dependencies: ["Kernels"], swiftSettings: settings),
         .target(name: "Tokenizers", dependencies: ["GGUF"], swiftSettings: settings),
         .target(name: "Model", dependencies: ["GGUF", "Kernels", "Tokenizers"], swiftSettings: settings),

@@ -5,6 +5,16 @@ extension BLAS {
     /// e.g. `"OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64"`.
     public static var configuration: String { String(cString: openblas_get_config()) }
 
+    /// The library's version (`0.3.21`), from ``configuration``, or nil when it names none.
+    public static var version: String? {
+        let words = configuration.split(separator: " ")
+        guard words.count >= 2, words[0] == "OpenBLAS" else { return nil }
+        return String(words[1])
+    }
+
+    /// The library as a note names it: `OpenBLAS 0.3.21`.
+    public static var libraryName: String { version.map { "OpenBLAS \($0)" } ?? "OpenBLAS" }
+
     /// The CPU kernel family OpenBLAS selected at run time (`openblas_get_corename()`), e.g. `"Haswell"`.
     public static var coreName: String { String(cString: openblas_get_corename()) }
 

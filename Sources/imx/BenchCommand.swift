@@ -5,13 +5,13 @@ import Harness
 import Kernels
 import Tokenizers
 
-/// `imx bench dequant|quant|tokenize`: dequantization and quantization throughput per type,
+/// `imx bench dequant|quant|tokenize|blas|machine`: dequantization and quantization throughput per type,
 /// tokenization speed.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks: throughput and peak memory.",
-        subcommands: [DequantBench.self, QuantBench.self, TokenizeBench.self]
+        subcommands: [DequantBench.self, QuantBench.self, TokenizeBench.self, BLASBench.self, MachineBench.self]
     )
 }
 

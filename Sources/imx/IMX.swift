@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Kernels
 
 /// The `imx` command: importance matrices and quantization experiments for GGUF models.
 @main
@@ -11,4 +13,16 @@ struct IMX: ParsableCommand {
                       ConvertCommand.self, StatsCommand.self, ExpertsCommand.self, SweepCommand.self, SweepMergeCommand.self,
                       DiagnoseCommand.self]
     )
+
+    /// Checks the BLAS kernel first (which may re-execute imx with a better one), then runs the
+    /// command line. The verification child of that check runs here too, without a command.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == BLASStartup.verificationArgument { BLASStartup.runVerificationChild() }
+        do { try BLASStartup.prepare() } catch {
+            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
+            Foundation.exit(1)
+        }
+        main(arguments)
+    }
 }

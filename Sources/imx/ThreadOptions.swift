@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Kernels
 
 /// `-t/--threads`, shared by every command that computes.
@@ -7,6 +8,6 @@ struct ThreadOptions: ParsableArguments {
     var threads: Int = Parallel.processorCount
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let problem = ThreadBudget.problem(threads: threads) { throw ValidationError("--threads: \(problem)") }
     }
 }

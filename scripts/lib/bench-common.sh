@@ -147,3 +147,13 @@ run() {
 tokens_per_s() { awk -v t="$1" -v ns="$2" 'BEGIN { printf "%.1f", t / (ns / 1e9) }'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 seconds() { awk -v ns="$1" 'BEGIN { printf "%.2f", ns / 1e9 }'; }
+
+# print_machine THREADS: the machine block every speed table carries (CPU model and vector
+# extensions, OpenBLAS version and the core it runs, threads, fp32 peak), from `imx bench
+# machine`; without an imx binary, the CPU model and the core from OpenBLAS itself.
+print_machine() {
+    if [ -n "${imx_bin:-}" ] && "$imx_bin" bench machine -t "$1" 2>/dev/null; then return; fi
+    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) ($1 threads)"
+    python3 -c 'import ctypes; l = ctypes.CDLL("libopenblas.so.0"); l.openblas_get_corename.restype = ctypes.c_char_p; l.openblas_get_config.restype = ctypes.c_char_p; print("blas: core", l.openblas_get_corename().decode() + ";", l.openblas_get_config().decode())' 2>/dev/null \
+        || echo "blas: OpenBLAS core unknown (libopenblas.so.0 not loadable)"
+}

@@ -1,6 +1,7 @@
 import Foundation
 import GGUF
 import IMatrix
+import Kernels
 import Model
 import Quantization
 import Weighting
@@ -47,7 +48,7 @@ public struct SweepPlan: Sendable {
             SweepConfigError(file: path, path: field, message: message)
         }
         guard !config.name.isEmpty, !config.name.contains("/") else { throw fail("name", "must be a non-empty name without '/'") }
-        if let threads = config.threads, threads < 1 { throw fail("threads", "must be at least 1, got \(threads)") }
+        if let threads = config.threads, let problem = ThreadBudget.problem(threads: threads) { throw fail("threads", problem) }
         for (field, value) in [("calibration.context", config.calibration.context), ("evaluation.context", config.evaluation.context),
                                ("imatrix.context", config.imatrix?.context)] {
             if let value, value < 4 { throw fail(field, "must be at least 4, got \(value)") }

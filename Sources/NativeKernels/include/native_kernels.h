@@ -1,0 +1,28 @@
+#ifndef IMATRIX_LAB_NATIVE_KERNELS_H
+#define IMATRIX_LAB_NATIVE_KERNELS_H
+// C kernels of imatrix-lab that Swift cannot express: CPU identification (CPUID, XGETBV),
+// an FMA throughput probe.
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Runs CPUID for `leaf`/`subleaf`; writes EAX, EBX, ECX, EDX into `registers`. Returns 0 when
+/// the instruction or the leaf is unavailable (registers are then zero), 1 otherwise.
+int imx_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t registers[4]);
+
+/// XCR0 (the register state the operating system saves, XGETBV with ECX = 0), or 0 when the
+/// CPU or the OS does not support XGETBV.
+uint64_t imx_xcr0(void);
+
+/// Runs `rounds` rounds of 16 independent float32 multiply-adds on vectors of `width` bits
+/// (512: AVX-512F, 256: AVX2+FMA, else 128-bit SSE multiply and add); returns the FLOP
+/// executed. The caller must check the CPU has the extension. `sink` receives the result so
+/// the work cannot be optimised away.
+uint64_t imx_fma_probe(int width, uint64_t rounds, float *sink);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
