@@ -36,25 +36,13 @@ public struct GGUFWriter: Sendable {
     /// - Throws: ``GGUFError`` for an invalid or duplicate name, a bad shape, or a byte count
     ///   that does not match the shape.
     public mutating func addTensor(name: String, type: GGMLType, shape: [Int], data: [UInt8]) throws(GGUFError) {
-        let field = "tensor '\(name)'"
-        func invalid(_ message: String) -> GGUFError {
-            GGUFError(file: "<writer>", field: field, kind: .invalidValue, message: message)
-        }
-        guard !name.isEmpty, name.utf8.count < GGUFLayout.maximumNameLength else {
-            throw invalid("name must be 1 to \(GGUFLayout.maximumNameLength - 1) bytes")
-        }
+        let descriptor = try GGUFTensorDescriptor(name: name, type: type, shape: shape)
         guard !tensors.contains(where: { $0.name == name }) else {
-            throw GGUFError(file: "<writer>", field: field, kind: .duplicateTensor, message: "duplicate tensor name '\(name)'")
+            throw GGUFError(file: "<writer>", field: "tensor '\(name)'", kind: .duplicateTensor, message: "duplicate tensor name '\(name)'")
         }
-        guard (1...GGUFLayout.maximumDimensions).contains(shape.count), shape.allSatisfy({ $0 >= 0 }) else {
-            throw invalid("shape \(shape) must have 1 to \(GGUFLayout.maximumDimensions) non-negative dimensions")
-        }
-        guard shape[0] % type.blockSize == 0 else {
-            throw invalid("row length \(shape[0]) is not a multiple of \(type.name)'s block size \(type.blockSize)")
-        }
-        let expected = shape.reduce(1, *) / type.blockSize * type.typeSize
-        guard data.count == expected else {
-            throw invalid("\(data.count) bytes given, shape \(shape) of \(type.name) needs \(expected)")
+        guard data.count == descriptor.byteCount else {
+            throw GGUFError(file: "<writer>", field: "tensor '\(name)'", kind: .invalidValue,
+                            message: "\(data.count) bytes given, shape \(shape) of \(type.name) needs \(descriptor.byteCount)")
         }
         tensors.append(Tensor(name: name, type: type, shape: shape, data: data))
     }
@@ -82,6 +70,18 @@ public struct GGUFWriter: Sendable {
     /// The complete file contents.
     public func serialized() -> [UInt8] {
         var out = ByteWriter()
+        out.bytes = Self.header(metadata: metadata, tensors: tensors.map { GGUFTensorDescriptor(unchecked: $0) }, alignment: alignment)
+        for tensor in tensors {
+            out.bytes.append(contentsOf: tensor.data)
+            out.pad(to: alignment)
+        }
+        return out.bytes
+    }
+
+    /// Everything before the first tensor's data: header, key–value pairs, tensor infos with
+    /// their offsets, padding to the alignment.
+    static func header(metadata: GGUFMetadata, tensors: [GGUFTensorDescriptor], alignment: Int) -> [UInt8] {
+        var out = ByteWriter()
         var keyValues = metadata
         if alignment != GGUFLayout.defaultAlignment {
             keyValues.set(GGUFLayout.alignmentKey, .uint32(UInt32(alignment)))
@@ -105,13 +105,9 @@ public struct GGUFWriter: Sendable {
             for dimension in tensor.shape { out.append(UInt64(dimension)) }
             out.append(tensor.type.rawValue)
             out.append(UInt64(offset))
-            offset = GGUFLayout.align(offset + tensor.data.count, to: alignment)
+            offset = GGUFLayout.align(offset + tensor.byteCount, to: alignment)
         }
         out.pad(to: alignment)
-        for tensor in tensors {
-            out.bytes.append(contentsOf: tensor.data)
-            out.pad(to: alignment)
-        }
         return out.bytes
     }
 

@@ -69,12 +69,15 @@ struct BLASBench: ParsableCommand {
         let peakGigaflops = machine.peakGigaflops
         for section in sections {
             print("\nbatch \(section.tokens) tokens" + (model.map { " — \($0)" } ?? ""))
-            var table = TextTable(headers: ["product", "count", "M", "N", "K", "ms split", "GFLOP/s split", "% peak", "GFLOP/s openblas"])
+            var table = TextTable(headers: ["product", "type", "count", "M", "N", "K", "ms split", "GFLOP/s split", "% peak",
+                                            "GFLOP/s openblas", "ms int8", "GOP/s int8"])
             for r in section.results {
-                table.append([r.shape.name, "\(r.shape.count)", "\(r.shape.m)", "\(r.shape.n)", "\(r.shape.k)",
+                table.append([r.shape.name, r.shape.weightType ?? "f32", "\(r.shape.count)", "\(r.shape.m)", "\(r.shape.n)", "\(r.shape.k)",
                               Formatting.fixed(r.seconds * 1000, 2), Formatting.fixed(r.gigaflops, 1),
                               Formatting.fixed(100 * r.gigaflops / peakGigaflops, 0) + "%",
-                              Formatting.fixed(r.openBLASGigaflops, 1)])
+                              Formatting.fixed(r.openBLASGigaflops, 1),
+                              r.quantizedSeconds.map { Formatting.fixed($0 * 1000, 2) } ?? "-",
+                              r.quantizedGigaops.map { Formatting.fixed($0, 1) } ?? "-"])
             }
             print(table.render())
             var summary = String(format: "all products: %.1f GFLOP/s", section.gigaflops)

@@ -74,6 +74,7 @@ struct ComputeCommand: ParsableCommand {
         settings.threads = threadOptions.threads
         settings.weightCacheBytes = textRun.weightCacheBytes
         settings.activationPrecision = textRun.activationPrecision
+        settings.quantizedProducts = !textRun.floatProducts
 
         var progress: ProgressLine?
         var printedChunks = false

@@ -77,6 +77,7 @@ struct DiagnoseCommand: ParsableCommand {
         settings.threads = threadOptions.threads
         settings.weightCacheBytes = textRun.weightCacheBytes
         settings.activationPrecision = textRun.activationPrecision
+        settings.quantizedProducts = !textRun.floatProducts
         settings.dumpDirectory = dump
         settings.imatrixOutput = output
         settings.imatrixInput = imatrix

@@ -32,6 +32,7 @@ struct PerplexityCommand: ParsableCommand {
         settings.threads = threadOptions.threads
         settings.weightCacheBytes = textRun.weightCacheBytes
         settings.activationPrecision = textRun.activationPrecision
+        settings.quantizedProducts = !textRun.floatProducts
         var progress: ProgressLine?
         let standardError = FileHandle.standardError
         let result = try PerplexityRun(settings: settings).run(

@@ -2,7 +2,7 @@ import ArgumentParser
 import Model
 
 /// The options of commands that run a model over a text in chunks (`perplexity`, `compute`):
-/// `-m`, `-f`, `-c`, `--chunks`, `-b`, `--memory`, `--f32-activations`.
+/// `-m`, `-f`, `-c`, `--chunks`, `-b`, `--memory`, `--f32-activations`, `--float-products`.
 struct TextRunOptions: ParsableArguments {
     @Option(name: [.short, .customLong("model")], help: "The GGUF model.")
     var model: String
@@ -26,6 +26,10 @@ struct TextRunOptions: ParsableArguments {
     @Flag(name: .customLong("f32-activations"),
           help: "Multiply quantized weights with unrounded float32 inputs instead of rounding them to 8-bit blocks as llama.cpp's CPU backend does.")
     var float32Activations = false
+
+    @Flag(name: .customLong("float-products"),
+          help: "Multiply every quantized weight as dequantized float32 with sgemm instead of in integers on its own blocks (same rounding, same result within float rounding; slower, for comparison).")
+    var floatProducts = false
 
     /// `--memory` in bytes.
     var weightCacheBytes: Int { memory << 20 }

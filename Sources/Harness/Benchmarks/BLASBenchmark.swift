@@ -9,7 +9,8 @@ import Kernels
 /// with OpenBLAS's own threads.
 public enum BLASBenchmark {
     /// One product shape: `C (m × n) = A (m × k) · Bᵀ (n × k)`.
-    public struct Shape: Sendable, Encodable, Equatable {
+    public struct Shape: @unchecked Sendable, Encodable, Equatable {
+        // @unchecked: `weights` points into a mapped file that outlives the benchmark.
         /// Which weights have it (`attn_q`, `ffn_down`, `output (1,024-row block)` …).
         public var name: String
         /// How many products of this shape one batch runs.
@@ -17,7 +18,17 @@ public enum BLASBenchmark {
         public var m: Int
         public var n: Int
         public var k: Int
+        /// The weight's ggml type and one tensor's data, when the quantized product handles it.
+        public var weightType: String?
+        var typeID: Int?
+        var weights: UnsafeRawPointer?
         public var flop: Double { 2 * Double(m) * Double(n) * Double(k) }
+
+        enum CodingKeys: String, CodingKey { case name, count, m, n, k, weightType }
+
+        public static func == (lhs: Shape, rhs: Shape) -> Bool {
+            lhs.name == rhs.name && lhs.count == rhs.count && lhs.m == rhs.m && lhs.n == rhs.n && lhs.k == rhs.k && lhs.weightType == rhs.weightType
+        }
     }
 
     /// The measurement of one shape.
@@ -27,10 +38,14 @@ public enum BLASBenchmark {
         public var seconds: Double
         /// Best seconds of one product with OpenBLAS's own threads.
         public var openBLASSeconds: Double
+        /// Best seconds of the quantized-activation product on the weight's own blocks
+        /// (activation rounding included), when its type has a kernel.
+        public var quantizedSeconds: Double?
         public var gigaflops: Double { shape.flop / seconds / 1e9 }
         public var openBLASGigaflops: Double { shape.flop / openBLASSeconds / 1e9 }
+        public var quantizedGigaops: Double? { quantizedSeconds.map { shape.flop / $0 / 1e9 } }
 
-        enum CodingKeys: String, CodingKey { case shape, seconds, openBLASSeconds, gigaflops, openBLASGigaflops }
+        enum CodingKeys: String, CodingKey { case shape, seconds, openBLASSeconds, quantizedSeconds, gigaflops, openBLASGigaflops, quantizedGigaops }
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -39,6 +54,8 @@ public enum BLASBenchmark {
             try container.encode(openBLASSeconds, forKey: .openBLASSeconds)
             try container.encode(gigaflops, forKey: .gigaflops)
             try container.encode(openBLASGigaflops, forKey: .openBLASGigaflops)
+            try container.encodeIfPresent(quantizedSeconds, forKey: .quantizedSeconds)
+            try container.encodeIfPresent(quantizedGigaops, forKey: .quantizedGigaops)
         }
     }
 
@@ -74,6 +91,11 @@ public enum BLASBenchmark {
                 shape = Shape(name: name, count: stacked, m: max(1, tokens * used / experts), n: rows, k: k)
             } else {
                 shape = Shape(name: name, count: 1, m: tokens, n: rows, k: k)
+            }
+            shape.weightType = tensor.type.name
+            if QuantizedProduct.supports(typeID: Int(tensor.type.id)), k % tensor.type.blockSize == 0 {
+                shape.typeID = Int(tensor.type.id)
+                shape.weights = file.data(of: tensor).baseAddress
             }
             if let index = shapes.firstIndex(where: { $0.name == shape.name && $0.m == shape.m && $0.n == shape.n && $0.k == shape.k }) {
                 shapes[index].count += shape.count
@@ -115,7 +137,22 @@ public enum BLASBenchmark {
                 BLAS.sgemm(.none, .transpose, m: shape.m, n: shape.n, k: shape.k, a: a, lda: shape.k, b: b, ldb: shape.k,
                            c: c, ldc: shape.n)
             }
-            return Result(shape: shape, seconds: split, openBLASSeconds: own)
+            var quantized: Double?
+            if let typeID = shape.typeID, let weights = shape.weights {
+                let rowBytes = QuantizedProduct.activationRowBytes(typeID: typeID, columns: shape.k)
+                let prepared = UnsafeMutableRawPointer.allocate(byteCount: shape.m * rowBytes, alignment: 64)
+                let scratchBytes = QuantizedProduct.scratchBytes(typeID: typeID, columns: shape.k)
+                let scratch = (0..<threads).map { _ in UnsafeMutableRawPointer.allocate(byteCount: scratchBytes, alignment: 64) }
+                defer { prepared.deallocate(); scratch.forEach { $0.deallocate() } }
+                BLAS.setThreadCount(1)
+                quantized = BenchmarkTiming.best(of: repetitions) {
+                    QuantizedProduct.prepare(typeID: typeID, input: a, rows: shape.m, columns: shape.k, into: prepared, threads: threads)
+                    QuantizedProduct.multiply(typeID: typeID, weights: weights, outFeatures: shape.n, columns: shape.k,
+                                              prepared: prepared, rows: shape.m, output: c, ldc: shape.n, threads: threads,
+                                              scratch: { scratch[$0] })
+                }
+            }
+            return Result(shape: shape, seconds: split, openBLASSeconds: own, quantizedSeconds: quantized)
         }
     }
 }

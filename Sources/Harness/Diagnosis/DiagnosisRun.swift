@@ -28,6 +28,8 @@ public struct DiagnosisRun {
         public var threads = Parallel.processorCount
         public var weightCacheBytes = ModelOptions.defaultWeightCacheBytes
         public var activationPrecision = ActivationPrecision.ggmlCPU
+        /// Integer products on the weights' own blocks (``ModelOptions/quantizedProducts``).
+        public var quantizedProducts = true
         /// Write dequantized weights and sampled activations here.
         public var dumpDirectory: String?
         /// Write the collected imatrix here (GGUF format).
@@ -79,7 +81,8 @@ public struct DiagnosisRun {
         let model = try ChunkedTextRun.openModel(
             path: settings.modelPath, contextLength: settings.contextLength,
             options: ModelOptions(threads: settings.threads, weightCacheBytes: settings.weightCacheBytes,
-                                  activationPrecision: settings.activationPrecision))
+                                  activationPrecision: settings.activationPrecision,
+                                  quantizedProducts: settings.quantizedProducts))
         let diagnostics = ActivationDiagnostics(pattern: pattern, sampleRows: settings.sampleRows, threads: settings.threads)
         let selected = model.matrices.filter { diagnostics.collects($0.name) }
         guard !selected.isEmpty else {

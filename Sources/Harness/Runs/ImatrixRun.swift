@@ -36,6 +36,8 @@ public struct ImatrixRun {
         public var weightCacheBytes = ModelOptions.defaultWeightCacheBytes
         /// How inputs meet quantized weights (ggml's rounding by default).
         public var activationPrecision = ActivationPrecision.ggmlCPU
+        /// Integer products on the weights' own blocks (``ModelOptions/quantizedProducts``).
+        public var quantizedProducts = true
 
         public init(modelPath: String, textPath: String, outputPath: String) {
             self.modelPath = modelPath
@@ -117,7 +119,8 @@ public struct ImatrixRun {
         let model = try ChunkedTextRun.openModel(
             path: settings.modelPath, contextLength: settings.contextLength,
             options: ModelOptions(threads: settings.threads, weightCacheBytes: settings.weightCacheBytes,
-                                  activationPrecision: settings.activationPrecision))
+                                  activationPrecision: settings.activationPrecision,
+                                  quantizedProducts: settings.quantizedProducts))
         var collection = ImatrixCollection()
         for path in settings.inputFiles {
             let stored = try StoredImatrix.read(path: path)

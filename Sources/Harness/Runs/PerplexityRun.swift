@@ -22,6 +22,8 @@ public struct PerplexityRun {
         public var weightCacheBytes = ModelOptions.defaultWeightCacheBytes
         /// How inputs meet quantized weights (ggml's rounding by default).
         public var activationPrecision = ActivationPrecision.ggmlCPU
+        /// Integer products on the weights' own blocks (``ModelOptions/quantizedProducts``).
+        public var quantizedProducts = true
 
         public init(modelPath: String, textPath: String) {
             self.modelPath = modelPath
@@ -64,7 +66,8 @@ public struct PerplexityRun {
         let model = try ChunkedTextRun.openModel(
             path: settings.modelPath, contextLength: settings.contextLength,
             options: ModelOptions(threads: settings.threads, weightCacheBytes: settings.weightCacheBytes,
-                                  activationPrecision: settings.activationPrecision))
+                                  activationPrecision: settings.activationPrecision,
+                                  quantizedProducts: settings.quantizedProducts))
         let plan = try ChunkedTextRun.plan(model: model, textPath: settings.textPath, contextLength: settings.contextLength,
                                            chunks: settings.chunks)
         let loadSeconds = Date().timeIntervalSince(loadStart)

@@ -12,8 +12,10 @@ struct DenseFeedForward {
     func run(_ x: UnsafePointer<Float>, rows: Int, project: Projection, operations: RowOperations,
              gateBuffer: UnsafeMutablePointer<Float>, upBuffer: UnsafeMutablePointer<Float>,
              into output: UnsafeMutablePointer<Float>) throws(GGUFError) {
-        try project(gate, input: x, rows: rows, into: gateBuffer)
-        try project(up, input: x, rows: rows, into: upBuffer)
+        try project.sharing(x, rows: rows) { () throws(GGUFError) in
+            try project(gate, input: x, rows: rows, into: gateBuffer)
+            try project(up, input: x, rows: rows, into: upBuffer)
+        }
         operations.gatedActivation(activation, gate: gateBuffer, up: upBuffer, count: rows * gate.outFeatures)
         try project(down, input: gateBuffer, rows: rows, into: output)
     }

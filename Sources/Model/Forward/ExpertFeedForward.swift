@@ -64,8 +64,10 @@ struct ExpertFeedForward {
                                      tokenIndices: UnsafeBufferPointer(start: UnsafePointer(indices), count: count),
                                      selectedExperts: allSelected, usedCount: usedCount)
             operations.gather(x, width: width, indices: indices, count: count, into: expertInput)
-            try project(gate, input: expertInput, rows: count, into: gateBuffer, expert: expert, routing: routing)
-            try project(up, input: expertInput, rows: count, into: upBuffer, expert: expert, routing: routing)
+            try project.sharing(expertInput, rows: count) { () throws(GGUFError) in
+                try project(gate, input: expertInput, rows: count, into: gateBuffer, expert: expert, routing: routing)
+                try project(up, input: expertInput, rows: count, into: upBuffer, expert: expert, routing: routing)
+            }
             operations.gatedActivation(activation, gate: gateBuffer, up: upBuffer, count: count * gate.outFeatures)
             try project(down, input: gateBuffer, rows: count, into: expertOutput, expert: expert, routing: routing)
             slotForEntry.withUnsafeBufferPointer { slots in

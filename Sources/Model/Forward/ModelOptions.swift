@@ -10,16 +10,22 @@ public struct ModelOptions: Sendable, Equatable {
     /// How inputs meet quantized weights: rounded as ggml's CPU backend does (the default), or
     /// in plain float32.
     public var activationPrecision: ActivationPrecision
+    /// With ggml's rounding: whether weights of the types with a ``QuantizedProduct`` kernel
+    /// (Q4_0, Q5_0, Q8_0, Q4_K, Q5_K, Q6_K, IQ4_NL, IQ4_XS) stay in their blocks and meet the
+    /// rounded input in integer products, as llama.cpp's CPU backend computes them (the
+    /// default), or are dequantized to float32 for sgemm. The two agree within float rounding.
+    public var quantizedProducts: Bool
 
     /// The default budget: 512 MiB, which holds every block weight of a ~300M-parameter model
     /// while its large embedding/output matrix streams through a scratch buffer.
     public static let defaultWeightCacheBytes = 512 << 20
 
     public init(threads: Int = Parallel.processorCount, weightCacheBytes: Int = ModelOptions.defaultWeightCacheBytes,
-                activationPrecision: ActivationPrecision = .ggmlCPU) {
+                activationPrecision: ActivationPrecision = .ggmlCPU, quantizedProducts: Bool = true) {
         self.threads = max(1, threads)
         self.weightCacheBytes = max(0, weightCacheBytes)
         self.activationPrecision = activationPrecision
+        self.quantizedProducts = quantizedProducts
     }
 }
 

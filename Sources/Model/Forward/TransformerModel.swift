@@ -73,7 +73,8 @@ public final class TransformerModel {
             blocks.append(try BlockWeights(layer: layer, spec: spec, binder: binder))
         }
         self.blocks = blocks
-        store = WeightStore(file: file, threads: options.threads)
+        store = WeightStore(file: file, threads: options.threads,
+                            quantizedProducts: options.quantizedProducts && options.activationPrecision == .ggmlCPU)
         try store.cache(blocks.flatMap(\.matrices) + [output], budgetBytes: options.weightCacheBytes)
         // All parallelism is ours: OpenBLAS runs single-threaded inside our loops (see
         // BLAS.parallelProductTransposed), so no second thread pool spins between products.
@@ -106,7 +107,8 @@ public final class TransformerModel {
         let threads = options.threads
         let operations = RowOperations(threads: threads)
         let project = Projection(store: store, observer: observer, threads: threads,
-                                 precision: options.activationPrecision, roundedInput: workspace.roundedInput)
+                                 precision: options.activationPrecision, roundedInput: workspace.roundedInput,
+                                 quantizedInputs: workspace.quantizedInputs)
         let space = workspace
 
         var hidden = space.hidden.reserve(tokenCount * width)
@@ -166,7 +168,7 @@ public final class TransformerModel {
                 operations.gather(everyRow, width: width, indices: indices.baseAddress!, count: indices.count, into: final)
             }
             roundForOutput(final, rows: selected.count)
-            try OutputProjection(weight: output, store: store, threads: threads).run(
+            try OutputProjection(weight: output, store: store, threads: threads, quantizedInputs: space.quantizedInputs).run(
                 final, rows: selected.count, request: logits,
                 weightScratch: space.outputWeights, logitsScratch: space.logits)
             return
@@ -183,7 +185,7 @@ public final class TransformerModel {
                                epsilon: spec.normEpsilon, into: final)
         }
         roundForOutput(final, rows: selected.count)
-        try OutputProjection(weight: output, store: store, threads: threads).run(
+        try OutputProjection(weight: output, store: store, threads: threads, quantizedInputs: space.quantizedInputs).run(
             final, rows: selected.count, request: logits,
             weightScratch: space.outputWeights, logitsScratch: space.logits)
     }
@@ -221,9 +223,11 @@ public final class TransformerModel {
         let query = space.query.reserve(rows * spec.queryWidth)
         let key = space.key.reserve(rows * spec.keyWidth)
         let value = space.value.reserve(rows * spec.valueWidth)
-        try project(block.query, input: normed, rows: rows, into: query)
-        try project(block.key, input: normed, rows: rows, into: key)
-        try project(block.value, input: normed, rows: rows, into: value)
+        try project.sharing(normed, rows: rows) { () throws(GGUFError) in
+            try project(block.query, input: normed, rows: rows, into: query)
+            try project(block.key, input: normed, rows: rows, into: key)
+            try project(block.value, input: normed, rows: rows, into: value)
+        }
         if let bias = block.queryBias { operations.addBias(query, bias: bias, rows: rows) }
         if let bias = block.keyBias { operations.addBias(key, bias: bias, rows: rows) }
         if let bias = block.valueBias { operations.addBias(value, bias: bias, rows: rows) }
@@ -272,6 +276,7 @@ public final class TransformerModel {
 
     /// Rounds the output product's input in place as ggml would for the output weight's type.
     private func roundForOutput(_ rows: UnsafeMutablePointer<Float>, rows count: Int) {
+        guard !store.usesQuantizedProduct(output) else { return } // the quantized product rounds its own input
         let rounding = ActivationRounding(weight: output.effectiveType, precision: options.activationPrecision)
         guard rounding.changes(columns: spec.embeddingLength) else { return }
         rounding.apply(rows, rows: count, columns: spec.embeddingLength, into: rows, threads: options.threads)

@@ -17,6 +17,7 @@ final class Workspace {
     let outputWeights = FloatBuffer()
     let logits = FloatBuffer()
     let roundedInput = FloatBuffer()
+    let quantizedInputs = QuantizedInputs()
     let experts = ExpertFeedForward.Buffers(
         routerLogits: FloatBuffer(), selected: IndexBuffer(), weights: FloatBuffer(),
         expertTokens: IndexBuffer(), expertInput: FloatBuffer(), expertOutput: FloatBuffer())

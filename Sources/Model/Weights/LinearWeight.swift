@@ -1,4 +1,5 @@
 import GGUF
+import Kernels
 
 /// A weight matrix — or a stack of expert matrices — that the forward pass multiplies by.
 ///
@@ -47,6 +48,11 @@ public final class LinearWeight: @unchecked Sendable {
     var isResident: Bool { replacement != nil || cached != nil || direct != nil }
     /// The type the products treat the weight as: the replacement's, else the file's.
     var effectiveType: GGMLType { replacementType ?? tensor.type }
+    /// Whether the file's type has a ``QuantizedProduct`` kernel and the rows are whole blocks.
+    var quantizedProductType: Bool {
+        QuantizedProduct.supports(typeID: Int(tensor.type.id)) && inFeatures % tensor.type.blockSize == 0
+            && QuantizedProduct.activationBlock(typeID: Int(tensor.type.id)) <= inFeatures
+    }
 
     /// Drops the replacement, so the file's values are used again.
     func removeReplacement() {

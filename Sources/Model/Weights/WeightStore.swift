@@ -11,18 +11,35 @@ import Kernels
 final class WeightStore {
     let file: GGUFFile
     let threads: Int
+    /// Whether quantized weights of supported types meet their inputs as 8-bit blocks in
+    /// integer products (``ModelOptions/quantizedProducts`` with ggml's rounding).
+    let quantizedProducts: Bool
     /// Bytes of float32 weights held in the cache.
     private(set) var cachedBytes = 0
     private var scratch = FloatBuffer()
 
-    init(file: GGUFFile, threads: Int) {
+    init(file: GGUFFile, threads: Int, quantizedProducts: Bool) {
         self.file = file
         self.threads = threads
+        self.quantizedProducts = quantizedProducts
     }
 
-    /// Caches each weight of `weights` (in order) that is not F32 while the budget allows.
+    /// Whether `weight`'s products run on its quantized blocks (``QuantizedProduct``): its
+    /// type has a kernel, its rows are whole blocks, and no float32 replacement is set.
+    func usesQuantizedProduct(_ weight: LinearWeight) -> Bool {
+        quantizedProducts && weight.replacement == nil && weight.quantizedProductType
+    }
+
+    /// Expert `expert`'s rows of `weight` in the file's blocks.
+    func quantizedRows(_ weight: LinearWeight, expert: Int) -> UnsafeRawPointer {
+        let rowBytes = weight.tensor.type.rowByteCount(elements: weight.inFeatures)
+        return file.data(of: weight.tensor).baseAddress! + expert * weight.outFeatures * rowBytes
+    }
+
+    /// Caches each weight of `weights` (in order) that is not F32, and does not run on its
+    /// quantized blocks, while the budget allows.
     func cache(_ weights: [LinearWeight], budgetBytes: Int) throws(GGUFError) {
-        for weight in weights where !weight.isResident {
+        for weight in weights where !weight.isResident && !usesQuantizedProduct(weight) {
             guard cachedBytes + weight.floatByteCount <= budgetBytes else { continue }
             let count = weight.matrixElementCount * weight.experts
             let values = UnsafeMutablePointer<Float>.allocate(capacity: count)

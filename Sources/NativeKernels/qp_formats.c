@@ -1,0 +1,310 @@
+// Weight formats for the quantized product: each GGUF block type unpacked to one byte per
+// element with per-sub-block float scale and correction; the packed panel; f16 conversions.
+#pragma STDC FP_CONTRACT OFF
+#include <string.h>
+#include "qp_internal.h"
+
+static const qp_format formats[] = {
+    {QP_Q4_0, 32, 18, 32, 32, 8, 0},
+    {QP_Q5_0, 32, 22, 32, 32, 16, 0},
+    {QP_Q8_0, 32, 34, 32, 32, 128, 0},
+    {QP_Q4_K, 256, 144, 256, 32, 0, 1},
+    {QP_Q5_K, 256, 176, 256, 32, 0, 1},
+    {QP_Q6_K, 256, 210, 256, 16, 32, 0},
+    {QP_IQ4_NL, 32, 18, 32, 32, 128, 0},
+    {QP_IQ4_XS, 256, 136, 256, 32, 128, 0},
+};
+
+const qp_format *qp_format_of(int type) {
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+        if (formats[i].type == type) return &formats[i];
+    }
+    return NULL;
+}
+
+int imx_qp_supports(int type) { return qp_format_of(type) != NULL; }
+
+float qp_half_to_float(uint16_t h) {
+    uint32_t sign = (uint32_t)(h & 0x8000) << 16, exponent = (h >> 10) & 0x1F, mantissa = h & 0x3FF, bits;
+    if (exponent == 0) {
+        float magnitude = (float)mantissa * 0x1p-24f;
+        memcpy(&bits, &magnitude, 4);
+        bits |= sign;
+    } else if (exponent == 31) {
+        bits = sign | 0x7F800000u | (mantissa << 13) | (mantissa ? 0x00400000u : 0);
+    } else {
+        bits = sign | ((exponent + 112) << 23) | (mantissa << 13);
+    }
+    float value;
+    memcpy(&value, &bits, 4);
+    return value;
+}
+
+uint16_t qp_float_to_half(float f) {
+    uint32_t bits;
+    memcpy(&bits, &f, 4);
+    uint16_t sign = (uint16_t)((bits >> 16) & 0x8000);
+    uint32_t magnitude = bits & 0x7FFFFFFFu;
+    if (magnitude > 0x7F800000u) return sign | 0x7E00;
+    if (magnitude >= 0x477FF000u) return sign | 0x7C00;
+    if (magnitude >= 0x38800000u) {
+        uint32_t rounded = magnitude + 0x0FFF + ((magnitude >> 13) & 1);
+        return sign | (uint16_t)((rounded >> 13) - (112 << 10));
+    }
+    uint32_t exponent = magnitude >> 23;
+    if (exponent < 102) return sign;
+    uint32_t significand = (magnitude & 0x007FFFFFu) | 0x00800000u;
+    uint32_t shift = 126 - exponent, halfway = 1u << (shift - 1), remainder = significand & ((1u << shift) - 1);
+    uint32_t result = significand >> shift;
+    if (remainder > halfway || (remainder == halfway && (result & 1))) result++;
+    return sign | (uint16_t)result;
+}
+
+static float half_at(const uint8_t *p) { return qp_half_to_float((uint16_t)(p[0] | (p[1] << 8))); }
+
+static const int8_t iq4_values[16] = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+
+/// Q4_K/Q5_K's 6-bit scale and min of sub-block j.
+static void k4_scale_min(int j, const uint8_t *scales, int *scale, int *min) {
+    if (j < 4) {
+        *scale = scales[j] & 63;
+        *min = scales[j + 4] & 63;
+    } else {
+        *scale = (scales[j + 4] & 0xF) | ((scales[j - 4] >> 6) << 4);
+        *min = (scales[j + 4] >> 4) | ((scales[j] >> 6) << 4);
+    }
+}
+
+void qp_unpack_row(const qp_format *f, const uint8_t *row, int64_t k, uint8_t *q, float *scale, float *correction,
+                   int signed_values) {
+    const int64_t blocks = k / f->block;
+    const int offset = signed_values ? 0 : 128; // the shift of the formats with signed values
+    for (int64_t b = 0; b < blocks; b++) {
+        const uint8_t *x = row + b * f->block_bytes;
+        uint8_t *y = q + b * f->block;
+        float *s = scale + b * (f->block / f->sub_block), *c = correction + b * (f->block / f->sub_block);
+        switch (f->type) {
+        case QP_Q4_0: {
+            float d = half_at(x);
+            for (int i = 0; i < 16; i++) { y[i] = x[2 + i] & 0xF; y[i + 16] = x[2 + i] >> 4; }
+            s[0] = d; c[0] = 0;
+            break;
+        }
+        case QP_Q5_0: {
+            float d = half_at(x);
+            uint32_t high = (uint32_t)x[2] | ((uint32_t)x[3] << 8) | ((uint32_t)x[4] << 16) | ((uint32_t)x[5] << 24);
+            for (int i = 0; i < 16; i++) {
+                y[i] = (uint8_t)((x[6 + i] & 0xF) | (((high >> i) & 1) << 4));
+                y[i + 16] = (uint8_t)((x[6 + i] >> 4) | (((high >> (i + 16)) & 1) << 4));
+            }
+            s[0] = d; c[0] = 0;
+            break;
+        }
+        case QP_Q8_0: {
+            float d = half_at(x);
+            for (int i = 0; i < 32; i++) y[i] = (uint8_t)((int8_t)x[2 + i] + offset);
+            s[0] = d; c[0] = 0;
+            break;
+        }
+        case QP_IQ4_NL: {
+            float d = half_at(x);
+            for (int i = 0; i < 16; i++) {
+                y[i] = (uint8_t)(iq4_values[x[2 + i] & 0xF] + offset);
+                y[i + 16] = (uint8_t)(iq4_values[x[2 + i] >> 4] + offset);
+            }
+            s[0] = d; c[0] = 0;
+            break;
+        }
+        case QP_Q4_K: {
+            float d = half_at(x), dmin = half_at(x + 2);
+            const uint8_t *scales = x + 4, *qs = x + 16;
+            for (int chunk = 0; chunk < 4; chunk++) {
+                for (int i = 0; i < 32; i++) {
+                    y[64 * chunk + i] = qs[32 * chunk + i] & 0xF;
+                    y[64 * chunk + 32 + i] = qs[32 * chunk + i] >> 4;
+                }
+            }
+            for (int j = 0; j < 8; j++) {
+                int sc, mn;
+                k4_scale_min(j, scales, &sc, &mn);
+                s[j] = d * (float)sc; c[j] = dmin * (float)mn;
+            }
+            break;
+        }
+        case QP_Q5_K: {
+            float d = half_at(x), dmin = half_at(x + 2);
+            const uint8_t *scales = x + 4, *qh = x + 16, *qs = x + 48;
+            for (int chunk = 0; chunk < 4; chunk++) {
+                for (int i = 0; i < 32; i++) {
+                    y[64 * chunk + i] = (uint8_t)((qs[32 * chunk + i] & 0xF) | (((qh[i] >> (2 * chunk)) & 1) << 4));
+                    y[64 * chunk + 32 + i] = (uint8_t)((qs[32 * chunk + i] >> 4) | (((qh[i] >> (2 * chunk + 1)) & 1) << 4));
+                }
+            }
+            for (int j = 0; j < 8; j++) {
+                int sc, mn;
+                k4_scale_min(j, scales, &sc, &mn);
+                s[j] = d * (float)sc; c[j] = dmin * (float)mn;
+            }
+            break;
+        }
+        case QP_Q6_K: {
+            const uint8_t *ql = x, *qh = x + 128;
+            const int8_t *scales = (const int8_t *)(x + 192);
+            float d = half_at(x + 208);
+            for (int half = 0; half < 2; half++) {
+                const uint8_t *l = ql + 64 * half, *h = qh + 32 * half;
+                uint8_t *out = y + 128 * half;
+                for (int i = 0; i < 32; i++) {
+                    out[i] = (uint8_t)((l[i] & 0xF) | (((h[i] >> 0) & 3) << 4));
+                    out[i + 32] = (uint8_t)((l[i + 32] & 0xF) | (((h[i] >> 2) & 3) << 4));
+                    out[i + 64] = (uint8_t)((l[i] >> 4) | (((h[i] >> 4) & 3) << 4));
+                    out[i + 96] = (uint8_t)((l[i + 32] >> 4) | (((h[i] >> 6) & 3) << 4));
+                }
+            }
+            for (int j = 0; j < 16; j++) {
+                float dl = d * (float)scales[j];
+                s[j] = dl; c[j] = 0;
+            }
+            break;
+        }
+        case QP_IQ4_XS: {
+            float d = half_at(x);
+            uint16_t scales_h = (uint16_t)(x[2] | (x[3] << 8));
+            const uint8_t *scales_l = x + 4, *qs = x + 8;
+            for (int j = 0; j < 8; j++) {
+                int ls = ((scales_l[j / 2] >> (4 * (j % 2))) & 0xF) | (((scales_h >> (2 * j)) & 3) << 4);
+                float dl = d * (float)(ls - 32);
+                for (int i = 0; i < 16; i++) {
+                    y[32 * j + i] = (uint8_t)(iq4_values[qs[16 * j + i] & 0xF] + offset);
+                    y[32 * j + 16 + i] = (uint8_t)(iq4_values[qs[16 * j + i] >> 4] + offset);
+                }
+                s[j] = dl; c[j] = 0;
+            }
+            break;
+        }
+        }
+    }
+}
+
+qp_activation_layout qp_activation_layout_of(const qp_format *f, int64_t k) {
+    // The same bytes for every weight format of one activation block size, so one prepared
+    // input serves q/k/v or gate/up whatever their types.
+    const int large = f->act_block == 256;
+    qp_activation_layout layout;
+    layout.scales_offset = (size_t)((k + 63) / 64 * 64);
+    layout.float_sums_offset = layout.scales_offset + (size_t)(k / f->act_block) * sizeof(float);
+    layout.sums16_offset = layout.float_sums_offset + (large ? (size_t)(k / 32) * sizeof(float) : 0);
+    layout.sums32_offset = layout.sums16_offset + (large ? (size_t)(k / 16) * sizeof(int32_t) : 0);
+    layout.sums_offset = f->sub_block == 16 ? layout.sums16_offset : layout.sums32_offset;
+    size_t end = layout.sums32_offset + (size_t)(k / 32) * sizeof(int32_t);
+    layout.row_bytes = (end + 63) / 64 * 64;
+    return layout;
+}
+
+size_t imx_qp_activation_row_bytes(int type, int64_t k) {
+    const qp_format *f = qp_format_of(type);
+    return f ? qp_activation_layout_of(f, k).row_bytes : 0;
+}
+
+int imx_qp_activation_block(int type) {
+    const qp_format *f = qp_format_of(type);
+    return f ? f->act_block : 0;
+}
+
+/// Round half to even by adding and removing 1.5·2²³ (|v| < 2²²), as ggml's nearest_int.
+static float nearest(float v) {
+    float shifted = v + 12582912.f;
+    return shifted - 12582912.f;
+}
+
+void imx_qp_quantize_activations(int type, const float *x, int64_t rows, int64_t k, void *out) {
+    const qp_format *f = qp_format_of(type);
+    if (!f) return;
+    const qp_activation_layout layout = qp_activation_layout_of(f, k);
+    for (int64_t r = 0; r < rows; r++) {
+        const float *row = x + r * k;
+        uint8_t *base = (uint8_t *)out + r * layout.row_bytes;
+        int8_t *q = (int8_t *)base;
+        float *d = (float *)(base + layout.scales_offset);
+        for (int64_t b = 0; b < k / f->act_block; b++) {
+            const float *v = row + b * f->act_block;
+            int8_t *y = q + b * f->act_block;
+            float scale;
+            if (f->act_block == 256) {
+                // quantize_row_q8_K_ref: the first element of largest magnitude sets iscale = -127/max.
+                float amax = 0, max = 0;
+                for (int j = 0; j < 256; j++) {
+                    float ax = v[j] < 0 ? -v[j] : v[j];
+                    if (ax > amax) { amax = ax; max = v[j]; }
+                }
+                if (amax == 0) {
+                    memset(y, 0, 256);
+                    scale = 0;
+                } else {
+                    const float iscale = -127.f / max;
+                    for (int j = 0; j < 256; j++) {
+                        float product = iscale * v[j];
+                        float level = nearest(product);
+                        y[j] = (int8_t)(level > 127 ? 127 : (int)level);
+                    }
+                    scale = 1 / iscale;
+                }
+            } else {
+                // AVX2 quantize_row_q8_0: d = f16(max|x|/127), q = round-half-even(x·127/max|x|).
+                float amax = 0;
+                for (int j = 0; j < 32; j++) {
+                    float ax = v[j] < 0 ? -v[j] : v[j];
+                    if (ax > amax) amax = ax;
+                }
+                float quotient = amax / 127.f;
+                scale = qp_half_to_float(qp_float_to_half(quotient));
+                const float id = amax != 0 ? 127.f / amax : 0.f;
+                for (int j = 0; j < 32; j++) {
+                    float product = v[j] * id;
+                    y[j] = (int8_t)(int)nearest(product);
+                }
+            }
+            d[b] = scale;
+        }
+        // Σq per 16 (Q8_K's bsums) and per 32 elements, and d·Σq per 32 for the k-quant minimums.
+        float *float_sums = (float *)(base + layout.float_sums_offset);
+        int32_t *sums16 = (int32_t *)(base + layout.sums16_offset), *sums32 = (int32_t *)(base + layout.sums32_offset);
+        for (int64_t j = 0; j < k / 32; j++) {
+            int low = 0, high = 0;
+            for (int e = 0; e < 16; e++) { low += q[32 * j + e]; high += q[32 * j + 16 + e]; }
+            if (f->act_block == 256) {
+                sums16[2 * j] = low;
+                sums16[2 * j + 1] = high;
+                float_sums[j] = d[32 * j / 256] * (float)(low + high);
+            }
+            sums32[j] = low + high;
+        }
+    }
+}
+
+size_t qp_panel_bytes(int64_t k, int sub_block, int width) {
+    return (size_t)k * width + 2 * (size_t)(k / sub_block) * width * sizeof(float);
+}
+
+void qp_pack_panel(const qp_format *f, const uint8_t *weights, int64_t first_row, int rows, int width, int64_t k,
+                   uint8_t *panel, uint8_t *row_scratch, int signed_values) {
+    const int64_t nsub = k / f->sub_block;
+    const size_t row_bytes = (size_t)(k / f->block) * f->block_bytes;
+    uint8_t *q = row_scratch;
+    float *scale = (float *)(row_scratch + ((k + 63) / 64 * 64)), *correction = scale + nsub;
+    float *panel_scale = (float *)(panel + (size_t)k * width), *panel_correction = panel_scale + nsub * width;
+    for (int r = 0; r < width; r++) {
+        if (r < rows) {
+            qp_unpack_row(f, weights + (size_t)(first_row + r) * row_bytes, k, q, scale, correction, signed_values);
+        } else {
+            memset(q, 0, (size_t)k);
+            memset(scale, 0, (size_t)nsub * sizeof(float));
+            memset(correction, 0, (size_t)nsub * sizeof(float));
+        }
+        for (int64_t e = 0; e < k; e += 4) memcpy(panel + ((e / 4) * width + r) * 4, q + e, 4);
+        for (int64_t j = 0; j < nsub; j++) {
+            panel_scale[j * width + r] = scale[j];
+            panel_correction[j * width + r] = correction[j];
+        }
+    }
+}

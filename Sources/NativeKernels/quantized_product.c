@@ -1,0 +1,79 @@
+// The quantized product's entry points: which kernels this CPU runs, scratch sizes, and the
+// loop over panels of weight rows (each unpacked and packed, then met by every activation row).
+#include <string.h>
+#include "native_kernels.h"
+#include "qp_internal.h"
+
+static int has_bit(uint32_t leaf, uint32_t subleaf, int reg, int bit) {
+    uint32_t r[4];
+    return imx_cpuid(leaf, subleaf, r) && ((r[reg] >> bit) & 1);
+}
+
+int imx_qp_isa_available(int isa) {
+    const uint64_t xcr0 = imx_xcr0();
+    const int ymm = (xcr0 & 0x6) == 0x6, zmm = ymm && (xcr0 & 0xE0) == 0xE0;
+    const int avx2 = ymm && has_bit(7, 0, 1, 5) && has_bit(1, 0, 2, 12); // AVX2, FMA
+    const int avx512 = zmm && has_bit(7, 0, 1, 16) && has_bit(7, 0, 1, 30) && has_bit(7, 0, 1, 31); // F, BW, VL
+    const int avx512vnni = avx512 && has_bit(7, 0, 2, 11);
+    const int avxvnni = avx2 && has_bit(7, 1, 0, 4);
+    switch (isa) {
+    case IMX_QP_SCALAR: return 1;
+    case IMX_QP_AVX2: return avx2;
+    case IMX_QP_AVX512VL_256: return avx2 && avx512vnni;
+    case IMX_QP_AVXVNNI: return avxvnni;
+    case IMX_QP_AVX512VNNI: return avx512vnni;
+    default: return 0;
+    }
+}
+
+int imx_qp_best_isa(void) {
+    for (int isa = IMX_QP_AVX512VNNI; isa > IMX_QP_SCALAR; isa--) {
+        if (isa != IMX_QP_AVX512VL_256 && imx_qp_isa_available(isa)) return isa;
+    }
+    return IMX_QP_SCALAR;
+}
+
+static int panel_width(int isa) {
+    switch (isa) {
+    case IMX_QP_AVX512VNNI: return 16;
+    case IMX_QP_SCALAR: return 16;
+    default: return 8;
+    }
+}
+
+static size_t row_scratch_bytes(const qp_format *f, int64_t k) {
+    return (size_t)((k + 63) / 64 * 64) + 2 * (size_t)(k / f->sub_block) * sizeof(float) + 64;
+}
+
+size_t imx_qp_scratch_bytes(int type, int64_t k) {
+    const qp_format *f = qp_format_of(type);
+    if (!f) return 0;
+    size_t panel = qp_panel_bytes(k, f->sub_block, 16);
+    return (panel + 63) / 64 * 64 + row_scratch_bytes(f, k);
+}
+
+void imx_qp_product(int isa, int type, const void *weights, int64_t r_begin, int64_t r_end, int64_t k,
+                    const void *activations, int64_t m, float *out, int64_t ldc, void *scratch) {
+    const qp_format *f = qp_format_of(type);
+    if (!f || r_end <= r_begin || m <= 0) return;
+    if (!imx_qp_isa_available(isa)) isa = IMX_QP_SCALAR;
+    const int width = panel_width(isa);
+    const int signed_values = isa == IMX_QP_AVX2 && f->offset == 128;
+    const int offset = signed_values ? 0 : f->offset;
+    const qp_activation_layout layout = qp_activation_layout_of(f, k);
+    uint8_t *panel = (uint8_t *)scratch;
+    uint8_t *row_scratch = panel + (qp_panel_bytes(k, f->sub_block, 16) + 63) / 64 * 64;
+    const uint8_t *acts = (const uint8_t *)activations;
+    for (int64_t first = r_begin; first < r_end; first += width) {
+        const int rows = (int)(r_end - first < width ? r_end - first : width);
+        qp_pack_panel(f, (const uint8_t *)weights, first, rows, width, k, panel, row_scratch, signed_values);
+        float *o = out + (first - r_begin);
+        switch (isa) {
+        case IMX_QP_AVX512VNNI: qp_panel_avx512vnni(f, offset, panel, rows, k, acts, &layout, m, o, ldc); break;
+        case IMX_QP_AVXVNNI: qp_panel_avxvnni(f, offset, panel, rows, k, acts, &layout, m, o, ldc); break;
+        case IMX_QP_AVX512VL_256: qp_panel_avx512vl256(f, offset, panel, rows, k, acts, &layout, m, o, ldc); break;
+        case IMX_QP_AVX2: qp_panel_avx2(f, offset, panel, rows, k, acts, &layout, m, o, ldc); break;
+        default: qp_panel_scalar(f, offset, panel, width, rows, k, acts, &layout, m, o, ldc); break;
+        }
+    }
+}

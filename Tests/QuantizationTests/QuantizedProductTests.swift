@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+import GGUF
+import Kernels
+import Quantization
+
+/// The quantized-activation product (every kernel this CPU runs) against the float path it
+/// replaces: ggml's dequantized weights times ``BlockRounding``'s rounded input, in float64.
+@Suite("Quantized product")
+struct QuantizedProductTests {
+    static let types: [GGMLType] = [.q4_0, .q5_0, .q8_0, .q4_K, .q5_K, .q6_K, .iq4_NL, .iq4_XS]
+
+    /// Weights of `rows × columns` quantized by ggml-exact quantizers (with a few large values
+    /// and an all-zero row, which exercise the scales), and their dequantized floats.
+    static func weights(_ type: GGMLType, rows: Int, columns: Int, seed: UInt64) throws -> (bytes: [UInt8], floats: [Float]) {
+        var generator = SplitMix64(seed: seed)
+        var values = (0..<(rows * columns)).map { _ in Float(Int(generator.next() >> 40) - (1 << 23)) / Float(1 << 23) }
+        for index in stride(from: 7, to: values.count, by: 97) { values[index] *= 9 }
+        if rows > 1 { for column in 0..<columns { values[columns + column] = 0 } } // row 1
+        var bytes = [UInt8](repeating: 0, count: RowQuantizer.byteCount(type, rowCount: rows, rowLength: columns))
+        try values.withUnsafeBufferPointer { source in
+            try bytes.withUnsafeMutableBytes { output in
+                try RowQuantizer.quantize(type, rows: source.baseAddress!, rowCount: rows, rowLength: columns, importance: nil,
+                                          into: output.baseAddress!, threads: 2)
+            }
+        }
+        var floats = [Float](repeating: 0, count: rows * columns)
+        try bytes.withUnsafeBytes { source in
+            try floats.withUnsafeMutableBufferPointer {
+                try Dequantizer.dequantize(type, from: source.baseAddress!, elementCount: rows * columns, into: $0.baseAddress!)
+            }
+        }
+        return (bytes, floats)
+    }
+
+    /// Activations with outliers, a zero row and a row with one huge value.
+    static func activations(rows: Int, columns: Int, seed: UInt64) -> [Float] {
+        var generator = SplitMix64(seed: seed)
+        var values = (0..<(rows * columns)).map { _ in Float(Int(generator.next() >> 40) - (1 << 23)) / Float(1 << 21) }
+        if rows > 1 { for column in 0..<columns { values[columns + column] = 0 } }
+        if rows > 2 { values[2 * columns + 5] = 1e4 }
+        return values
+    }
+
+    /// The kernel's product next to the float64 product of the float path's operands.
+    static func compare(_ type: GGMLType, _ isa: QuantizedProduct.InstructionSet, rows m: Int, outFeatures n: Int, columns k: Int) throws {
+        let (bytes, floats) = try weights(type, rows: n, columns: k, seed: UInt64(type.id) &* 31 &+ UInt64(n))
+        let x = activations(rows: m, columns: k, seed: UInt64(m &* 7 &+ k))
+        var rounded = x
+        x.withUnsafeBufferPointer { input in
+            rounded.withUnsafeMutableBufferPointer { output in
+                for row in 0..<m {
+                    if QuantizedProduct.activationBlock(typeID: Int(type.id)) == 256 {
+                        BlockRounding.q8_K(input.baseAddress! + row * k, into: output.baseAddress! + row * k, count: k)
+                    } else {
+                        BlockRounding.q8_0(input.baseAddress! + row * k, into: output.baseAddress! + row * k, count: k)
+                    }
+                }
+            }
+        }
+        let typeID = Int(type.id)
+        let rowBytes = QuantizedProduct.activationRowBytes(typeID: typeID, columns: k)
+        let prepared = UnsafeMutableRawPointer.allocate(byteCount: m * rowBytes, alignment: 64)
+        let scratchBytes = QuantizedProduct.scratchBytes(typeID: typeID, columns: k)
+        let scratch = (0..<2).map { _ in UnsafeMutableRawPointer.allocate(byteCount: scratchBytes, alignment: 64) }
+        defer { prepared.deallocate(); scratch.forEach { $0.deallocate() } }
+        var output = [Float](repeating: .nan, count: m * (n + 3))
+        x.withUnsafeBufferPointer { input in
+            QuantizedProduct.prepare(typeID: typeID, input: input.baseAddress!, rows: m, columns: k, into: prepared, threads: 2)
+        }
+        bytes.withUnsafeBytes { weights in
+            output.withUnsafeMutableBufferPointer { out in
+                QuantizedProduct.multiply(typeID: typeID, instructionSet: isa, weights: weights.baseAddress!, outFeatures: n, columns: k,
+                                          prepared: prepared, rows: m, output: out.baseAddress!, ldc: n + 3, threads: 2,
+                                          scratch: { scratch[$0] })
+            }
+        }
+        // The error is measured against Σ|x|·max|w| of the row: float32 sums of the sub-block
+        // products (and, for Q4_K/Q5_K, of the minimum terms they partly cancel) err by a few
+        // float32 ulps of that; a wrong element, scale or offset errs by far more.
+        for a in 0..<m {
+            for r in 0..<n {
+                var sum = 0.0, activation = 0.0, largest = 0.0
+                for e in 0..<k {
+                    sum += Double(rounded[a * k + e]) * Double(floats[r * k + e])
+                    activation += abs(Double(rounded[a * k + e]))
+                    largest = max(largest, abs(Double(floats[r * k + e])))
+                }
+                let got = Double(output[a * (n + 3) + r])
+                let error = abs(got - sum) / max(activation * largest, 1e-30)
+                #expect(error <= 1e-6, "\(type.name) \(isa) m=\(m) n=\(n) k=\(k) [\(a), \(r)]: \(got) vs \(sum) (Σ|x|·max|w| \(activation * largest))")
+                if error > 1e-6 { return }
+            }
+            // The padding columns of the leading dimension are not written.
+            #expect(output[a * (n + 3) + n].isNaN)
+        }
+    }
+
+    static var kernels: [QuantizedProduct.InstructionSet] { QuantizedProduct.InstructionSet.allCases.filter(\.isAvailable) }
+
+    @Test("every weight type and kernel equals the float path within float rounding (odd row counts, partial panels)",
+          arguments: types)
+    func matchesFloatPath(_ type: GGMLType) throws {
+        for isa in Self.kernels {
+            let k = type.blockSize == 256 ? 512 : 96
+            for (m, n) in [(1, 1), (3, 17), (13, 40), (9, 8)] {
+                try Self.compare(type, isa, rows: m, outFeatures: n, columns: k)
+            }
+        }
+    }
+
+    @Test("a wide product (k 4096) on the best kernel", arguments: [GGMLType.q4_K, .q6_K, .q8_0])
+    func wide(_ type: GGMLType) throws {
+        try Self.compare(type, .best, rows: 11, outFeatures: 33, columns: 4096)
+    }
+
+    @Test("this CPU's best kernel is the widest it has, and the portable one always runs")
+    func dispatch() {
+        #expect(QuantizedProduct.InstructionSet.portable.isAvailable)
+        let cpu = CPUFeatures.current
+        if cpu.has("avx512f", "avx512bw", "avx512vl", "avx512_vnni") { #expect(QuantizedProduct.InstructionSet.best == .avx512VNNI) }
+        else if cpu.has("avx_vnni") { #expect(QuantizedProduct.InstructionSet.best == .avxVNNI) }
+        else if cpu.has("avx2", "fma") { #expect(QuantizedProduct.InstructionSet.best == .avx2) }
+        #expect(QuantizedProduct.supports(typeID: 12) && !QuantizedProduct.supports(typeID: 10)) // Q4_K yes, Q2_K not yet
+    }
+}
