@@ -53,13 +53,14 @@ public enum QuantizedProduct {
     public static func scratchBytes(typeID type: Int, columns: Int) -> Int { imx_qp_scratch_bytes(Int32(type), Int64(columns)) }
 
     /// Rounds `rows × columns` floats to the activation format of weights of `type` into
-    /// `prepared` (`rows · activationRowBytes` bytes, 64-byte aligned), rows split over `threads`.
-    public static func prepare(typeID type: Int, input: UnsafePointer<Float>, rows: Int, columns: Int,
-                               into prepared: UnsafeMutableRawPointer, threads: Int) {
+    /// `prepared` (`rows · activationRowBytes` bytes, 64-byte aligned), rows split over `threads`
+    /// (vectorised with AVX-512 where `instructionSet` is `.avx512VNNI`; the bytes are the same).
+    public static func prepare(typeID type: Int, instructionSet: InstructionSet = .best, input: UnsafePointer<Float>, rows: Int,
+                               columns: Int, into prepared: UnsafeMutableRawPointer, threads: Int) {
         let rowBytes = activationRowBytes(typeID: type, columns: columns)
         Parallel.forEachRange(count: rows, threads: rows &* columns >= 1 << 15 ? threads : 1) { range in
-            imx_qp_quantize_activations(Int32(type), input + range.lowerBound &* columns, Int64(range.count), Int64(columns),
-                                        prepared + range.lowerBound &* rowBytes)
+            imx_qp_quantize_activations(instructionSet.rawValue, Int32(type), input + range.lowerBound &* columns, Int64(range.count),
+                                        Int64(columns), prepared + range.lowerBound &* rowBytes)
         }
     }
 

@@ -217,67 +217,84 @@ static float nearest(float v) {
     return shifted - 12582912.f;
 }
 
-void imx_qp_quantize_activations(int type, const float *x, int64_t rows, int64_t k, void *out) {
+float qp_quantize_q8_K_block(const float *v, int8_t *y, int32_t *sums16) {
+    // quantize_row_q8_K_ref: the first element of largest magnitude sets iscale = -127/max.
+    float amax = 0, max = 0;
+    for (int j = 0; j < 256; j++) {
+        float ax = v[j] < 0 ? -v[j] : v[j];
+        if (ax > amax) { amax = ax; max = v[j]; }
+    }
+    if (amax == 0) {
+        memset(y, 0, 256);
+        memset(sums16, 0, 16 * sizeof(int32_t));
+        return 0;
+    }
+    const float iscale = -127.f / max;
+    for (int j = 0; j < 256; j++) {
+        float product = iscale * v[j];
+        float level = nearest(product);
+        y[j] = (int8_t)(level > 127 ? 127 : (int)level);
+    }
+    for (int g = 0; g < 16; g++) {
+        int sum = 0;
+        for (int e = 0; e < 16; e++) sum += y[16 * g + e];
+        sums16[g] = sum;
+    }
+    return 1 / iscale;
+}
+
+float qp_quantize_q8_0_block(const float *v, int8_t *y, int32_t *sums16) {
+    // AVX2 quantize_row_q8_0: d = f16(max|x|/127), q = round-half-even(x·127/max|x|).
+    float amax = 0;
+    for (int j = 0; j < 32; j++) {
+        float ax = v[j] < 0 ? -v[j] : v[j];
+        if (ax > amax) amax = ax;
+    }
+    float quotient = amax / 127.f;
+    const float d = qp_half_to_float(qp_float_to_half(quotient));
+    const float id = amax != 0 ? 127.f / amax : 0.f;
+    for (int j = 0; j < 32; j++) {
+        float product = v[j] * id;
+        y[j] = (int8_t)(int)nearest(product);
+    }
+    for (int g = 0; g < 2; g++) {
+        int sum = 0;
+        for (int e = 0; e < 16; e++) sum += y[16 * g + e];
+        sums16[g] = sum;
+    }
+    return d;
+}
+
+void imx_qp_quantize_activations(int isa, int type, const float *x, int64_t rows, int64_t k, void *out) {
     const qp_format *f = qp_format_of(type);
     if (!f) return;
     const qp_activation_layout layout = qp_activation_layout_of(f, k);
+    const int vector = isa == IMX_QP_AVX512VNNI && imx_qp_isa_available(IMX_QP_AVX512VNNI);
+    const int large = f->act_block == 256;
+    float (*block)(const float *, int8_t *, int32_t *) =
+        large ? (vector ? qp_quantize_q8_K_block_avx512 : qp_quantize_q8_K_block)
+              : (vector ? qp_quantize_q8_0_block_avx512 : qp_quantize_q8_0_block);
+    int32_t group_sums[16];
     for (int64_t r = 0; r < rows; r++) {
         const float *row = x + r * k;
         uint8_t *base = (uint8_t *)out + r * layout.row_bytes;
         int8_t *q = (int8_t *)base;
         float *d = (float *)(base + layout.scales_offset);
-        for (int64_t b = 0; b < k / f->act_block; b++) {
-            const float *v = row + b * f->act_block;
-            int8_t *y = q + b * f->act_block;
-            float scale;
-            if (f->act_block == 256) {
-                // quantize_row_q8_K_ref: the first element of largest magnitude sets iscale = -127/max.
-                float amax = 0, max = 0;
-                for (int j = 0; j < 256; j++) {
-                    float ax = v[j] < 0 ? -v[j] : v[j];
-                    if (ax > amax) { amax = ax; max = v[j]; }
-                }
-                if (amax == 0) {
-                    memset(y, 0, 256);
-                    scale = 0;
-                } else {
-                    const float iscale = -127.f / max;
-                    for (int j = 0; j < 256; j++) {
-                        float product = iscale * v[j];
-                        float level = nearest(product);
-                        y[j] = (int8_t)(level > 127 ? 127 : (int)level);
-                    }
-                    scale = 1 / iscale;
-                }
-            } else {
-                // AVX2 quantize_row_q8_0: d = f16(max|x|/127), q = round-half-even(x·127/max|x|).
-                float amax = 0;
-                for (int j = 0; j < 32; j++) {
-                    float ax = v[j] < 0 ? -v[j] : v[j];
-                    if (ax > amax) amax = ax;
-                }
-                float quotient = amax / 127.f;
-                scale = qp_half_to_float(qp_float_to_half(quotient));
-                const float id = amax != 0 ? 127.f / amax : 0.f;
-                for (int j = 0; j < 32; j++) {
-                    float product = v[j] * id;
-                    y[j] = (int8_t)(int)nearest(product);
-                }
-            }
-            d[b] = scale;
-        }
         // Σq per 16 (Q8_K's bsums) and per 32 elements, and d·Σq per 32 for the k-quant minimums.
         float *float_sums = (float *)(base + layout.float_sums_offset);
         int32_t *sums16 = (int32_t *)(base + layout.sums16_offset), *sums32 = (int32_t *)(base + layout.sums32_offset);
-        for (int64_t j = 0; j < k / 32; j++) {
-            int low = 0, high = 0;
-            for (int e = 0; e < 16; e++) { low += q[32 * j + e]; high += q[32 * j + 16 + e]; }
-            if (f->act_block == 256) {
-                sums16[2 * j] = low;
-                sums16[2 * j + 1] = high;
-                float_sums[j] = d[32 * j / 256] * (float)(low + high);
+        for (int64_t b = 0; b < k / f->act_block; b++) {
+            d[b] = block(row + b * f->act_block, q + b * f->act_block, group_sums);
+            const int groups = f->act_block / 16;
+            for (int g = 0; g < groups; g += 2) {
+                const int64_t j = (b * f->act_block) / 32 + g / 2;
+                if (large) {
+                    sums16[2 * j] = group_sums[g];
+                    sums16[2 * j + 1] = group_sums[g + 1];
+                    float_sums[j] = d[b] * (float)(group_sums[g] + group_sums[g + 1]);
+                }
+                sums32[j] = group_sums[g] + group_sums[g + 1];
             }
-            sums32[j] = low + high;
         }
     }
 }

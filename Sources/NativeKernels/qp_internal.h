@@ -67,6 +67,14 @@ void qp_panel_avx512vl256(const qp_format *f, int offset, const uint8_t *panel, 
 void qp_panel_avx512vnni(const qp_format *f, int offset, const uint8_t *panel, int rows, int64_t k,
                          const uint8_t *acts, const qp_activation_layout *layout, int64_t m, float *out, int64_t ldc);
 
+/// One activation block quantized (256 elements as Q8_K, 32 as Q8_0): the 8-bit values into
+/// `y`, their sums per 16 into `sums16`; returns the block's scale. The AVX-512 versions give
+/// the same bytes.
+float qp_quantize_q8_K_block(const float *v, int8_t *y, int32_t *sums16);
+float qp_quantize_q8_0_block(const float *v, int8_t *y, int32_t *sums16);
+float qp_quantize_q8_K_block_avx512(const float *v, int8_t *y, int32_t *sums16);
+float qp_quantize_q8_0_block_avx512(const float *v, int8_t *y, int32_t *sums16);
+
 float qp_half_to_float(uint16_t h);
 uint16_t qp_float_to_half(float f);
 #endif

@@ -4,12 +4,30 @@
 #include "native_kernels.h"
 #include "qp_internal.h"
 
+static int isa_available_now(int isa);
+
 static int has_bit(uint32_t leaf, uint32_t subleaf, int reg, int bit) {
     uint32_t r[4];
     return imx_cpuid(leaf, subleaf, r) && ((r[reg] >> bit) & 1);
 }
 
+static int isa_mask = -1; // bit i: kernel i runs here (read once; a race only repeats the same answer)
+
+static int compute_isa_mask(void) {
+    int mask = 0;
+    for (int isa = IMX_QP_SCALAR; isa <= IMX_QP_AVX512VNNI; isa++) {
+        if (isa_available_now(isa)) mask |= 1 << isa;
+    }
+    return mask;
+}
+
 int imx_qp_isa_available(int isa) {
+    if (isa < 0 || isa > IMX_QP_AVX512VNNI) return 0;
+    if (isa_mask < 0) isa_mask = compute_isa_mask();
+    return (isa_mask >> isa) & 1;
+}
+
+static int isa_available_now(int isa) {
     const uint64_t xcr0 = imx_xcr0();
     const int ymm = (xcr0 & 0x6) == 0x6, zmm = ymm && (xcr0 & 0xE0) == 0xE0;
     const int avx2 = ymm && has_bit(7, 0, 1, 5) && has_bit(1, 0, 2, 12); // AVX2, FMA

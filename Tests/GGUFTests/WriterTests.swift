@@ -90,6 +90,37 @@ struct WriterTests {
         }
     }
 
+    @Test("The streaming writer writes GGUFWriter's bytes (alignments 32 and 64), tensors produced one at a time")
+    func streamingWriter() throws {
+        let directory = try TemporaryDirectory()
+        for alignment in [32, 64] {
+            let writer = try Self.referenceContent(alignment: alignment)
+            let path = directory.file("streamed-\(alignment).gguf")
+            var produced: [Int] = []
+            try GGUFStreamingWriter.write(
+                metadata: writer.metadata,
+                tensors: try writer.tensors.map { try GGUFTensorDescriptor(name: $0.name, type: $0.type, shape: $0.shape) },
+                alignment: alignment, to: path
+            ) { (index, buffer) throws(GGUFError) in
+                produced.append(index)
+                #expect(buffer.count == writer.tensors[index].data.count)
+                buffer.copyBytes(from: writer.tensors[index].data)
+            }
+            #expect(produced == Array(writer.tensors.indices))
+            #expect(try RawFiles.bytes(path) == writer.serialized())
+        }
+        // A failure while producing leaves no file and no temporary behind, and is the producer's error.
+        let failing = directory.file("failing.gguf")
+        let error = #expect(throws: GGUFError.self) {
+            try GGUFStreamingWriter.write(metadata: GGUFMetadata(), tensors: [try GGUFTensorDescriptor(name: "t", type: .f32, shape: [4])],
+                                          to: failing) { (_, _) throws(GGUFError) in
+                throw GGUFError(file: "<test>", field: "t", kind: .invalidValue, message: "planted")
+            }
+        }
+        #expect(error?.message == "planted")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).allSatisfy { !$0.hasPrefix(".failing") && $0 != "failing.gguf" })
+    }
+
     @Test("Deterministic: the same content gives the same bytes")
     func deterministic() throws {
         #expect(try Self.referenceContent(alignment: 32).serialized() == Self.referenceContent(alignment: 32).serialized())

@@ -66,7 +66,8 @@ struct QuantizedProductTests {
         defer { prepared.deallocate(); scratch.forEach { $0.deallocate() } }
         var output = [Float](repeating: .nan, count: m * (n + 3))
         x.withUnsafeBufferPointer { input in
-            QuantizedProduct.prepare(typeID: typeID, input: input.baseAddress!, rows: m, columns: k, into: prepared, threads: 2)
+            QuantizedProduct.prepare(typeID: typeID, instructionSet: isa, input: input.baseAddress!, rows: m, columns: k,
+                                     into: prepared, threads: 2)
         }
         bytes.withUnsafeBytes { weights in
             output.withUnsafeMutableBufferPointer { out in
@@ -112,6 +113,25 @@ struct QuantizedProductTests {
     @Test("a wide product (k 4096) on the best kernel", arguments: [GGMLType.q4_K, .q6_K, .q8_0])
     func wide(_ type: GGMLType) throws {
         try Self.compare(type, .best, rows: 11, outFeatures: 33, columns: 4096)
+    }
+
+    @Test("the vectorised activation rounding writes the portable code's bytes", arguments: [GGMLType.q4_K, .q8_0])
+    func activationBytes(_ type: GGMLType) {
+        let typeID = Int(type.id), k = 1024, m = 7
+        let x = Self.activations(rows: m, columns: k, seed: 5)
+        let bytes = m * QuantizedProduct.activationRowBytes(typeID: typeID, columns: k)
+        var outputs: [[UInt8]] = []
+        for isa in [QuantizedProduct.InstructionSet.portable, .best] {
+            var prepared = [UInt8](repeating: 0xA5, count: bytes)
+            x.withUnsafeBufferPointer { input in
+                prepared.withUnsafeMutableBytes {
+                    QuantizedProduct.prepare(typeID: typeID, instructionSet: isa, input: input.baseAddress!, rows: m, columns: k,
+                                             into: $0.baseAddress!, threads: 1)
+                }
+            }
+            outputs.append(prepared)
+        }
+        #expect(outputs[0] == outputs[1])
     }
 
     @Test("this CPU's best kernel is the widest it has, and the portable one always runs")

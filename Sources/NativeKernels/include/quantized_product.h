@@ -40,8 +40,9 @@ int imx_qp_activation_block(int type);
 
 /// Rounds `rows` rows of `k` floats (`x`, row stride `k`) to the activation format of `type`,
 /// into `out` (rows × imx_qp_activation_row_bytes bytes, 64-byte aligned). The 8-bit values
-/// and scales are those of ggml's quantize_row_q8_K_ref / AVX2 quantize_row_q8_0.
-void imx_qp_quantize_activations(int type, const float *x, int64_t rows, int64_t k, void *out);
+/// and scales are those of ggml's quantize_row_q8_K_ref / AVX2 quantize_row_q8_0, with AVX-512
+/// when `isa` is IMX_QP_AVX512VNNI (and the CPU has it), else portable code: the same bytes.
+void imx_qp_quantize_activations(int isa, int type, const float *x, int64_t rows, int64_t k, void *out);
 
 /// Bytes of the per-thread scratch a product needs for `k` columns.
 size_t imx_qp_scratch_bytes(int type, int64_t k);
