@@ -69,6 +69,6 @@ let package = Package(
         .testTarget(name: "ModelTests", dependencies: ["Model", "GGUF", "Kernels", "TestSupport", "Tokenizers"], swiftSettings: settings),
         .testTarget(name: "IMatrixTests", dependencies: ["IMatrix", "Model", "GGUF", "Kernels", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "IMatrix", "Weighting", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "imxTests", dependencies: ["imx", "GGUF", "IMatrix", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "imxTests", dependencies: ["imx", "GGUF", "IMatrix", "Kernels", "TestSupport"], swiftSettings: settings),
     ]
 )

@@ -70,8 +70,15 @@ public final class GGUFFile: @unchecked Sendable {
     /// Releases the resident pages holding `tensor`'s data (for example after the tensor was
     /// converted and cached elsewhere); later reads fault them back in from the file.
     public func releasePages(of tensor: GGUFTensorInfo) {
+        releasePages(of: tensor, bytes: 0..<tensor.byteCount)
+    }
+
+    /// Releases the resident pages holding bytes `bytes` (offsets within the tensor's data, clamped
+    /// to it) of `tensor`; only whole pages inside the range are released.
+    public func releasePages(of tensor: GGUFTensorInfo, bytes: Range<Int>) {
         let start = dataOffset + tensor.offset
-        mapping.releasePages(start..<(start + tensor.byteCount))
+        let range = bytes.clamped(to: 0..<tensor.byteCount)
+        mapping.releasePages((start + range.lowerBound)..<(start + range.upperBound))
     }
 
     /// The raw bytes of every string of the string array under `key`, without UTF-8 repair

@@ -4,8 +4,10 @@ import Kernels
 public struct ModelOptions: Sendable, Equatable {
     /// Threads for BLAS, dequantization and row operations.
     public var threads: Int
-    /// Memory for weights kept dequantized as float32 between products. Weights that do not
-    /// fit (and are not stored as F32) are dequantized into a scratch buffer before each use.
+    /// Memory for weights kept between products: the mapped blocks of weights the integer
+    /// products read, and float32 copies of the others. Weights that do not fit (and are not
+    /// stored as F32) are read from the file at each use — dequantized into a scratch buffer for
+    /// the float path — and their pages leave the resident set after it.
     public var weightCacheBytes: Int
     /// How inputs meet quantized weights: rounded as ggml's CPU backend does (the default), or
     /// in plain float32.

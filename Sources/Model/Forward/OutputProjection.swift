@@ -21,6 +21,7 @@ struct OutputProjection {
         let vocabulary = weight.outFeatures, width = weight.inFeatures
         if store.usesQuantizedProduct(weight) {
             runQuantized(x, rows: rows, request: request, logitsScratch: logitsScratch)
+            store.releaseAfterUse(weight)
             return
         }
         switch request.layout {

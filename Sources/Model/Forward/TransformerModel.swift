@@ -76,6 +76,7 @@ public final class TransformerModel {
         store = WeightStore(file: file, threads: options.threads,
                             quantizedProducts: options.quantizedProducts && options.activationPrecision == .ggmlCPU)
         try store.cache(blocks.flatMap(\.matrices) + [output], budgetBytes: options.weightCacheBytes)
+        if !hasTiedOutput { store.keepMapped(tokenEmbedding, budgetBytes: options.weightCacheBytes) }
         // All parallelism is ours: OpenBLAS runs single-threaded inside our loops (see
         // BLAS.parallelProductTransposed), so no second thread pool spins between products.
         BLAS.setThreadCount(1)
@@ -213,6 +214,8 @@ public final class TransformerModel {
             }
         }
         if let error = failure.withLock({ $0 }) { throw error }
+        // The rows looked up touch pages (and the kernel's folios around them) all over the table.
+        store.releaseAfterUse(weight)
     }
 
     /// q, k, v projections (with biases, q/k norms and RoPE) and attention; returns the

@@ -7,7 +7,7 @@ import Kernels
 /// `outFeatures` rows of `inFeatures` per expert. Its float32 values come from one of three
 /// places, decided once at load time by ``WeightStore``: the mapping itself (F32 tensors),
 /// a cache filled at load (within the memory budget), or a scratch buffer filled just before
-/// each product. A replacement (see ``TransformerModel/replaceWeights(of:with:as:)``) takes
+/// each product. Weights of the integer products are read in their blocks from the mapping. A replacement (see ``TransformerModel/replaceWeights(of:with:as:)``) takes
 /// precedence over all three while it is set.
 public final class LinearWeight: @unchecked Sendable {
     // @unchecked: `cached` is set once during loading, before any concurrent use; `replacement`
@@ -32,6 +32,10 @@ public final class LinearWeight: @unchecked Sendable {
     var replacement: UnsafeMutablePointer<Float>?
     /// The type the replacement values are on, which decides how inputs are rounded.
     var replacementType: GGMLType?
+    /// Whether the tensor's mapped pages leave the resident set after each use: set at load for
+    /// weights read from the file at every product (not cached, not kept mapped within the
+    /// memory budget), so a model larger than `--memory` does not stay resident as a whole.
+    var releasesPagesAfterUse = false
 
     init(tensor: GGUFTensorInfo, inFeatures: Int, outFeatures: Int, experts: Int) {
         self.tensor = tensor

@@ -3,11 +3,15 @@ import Kernels
 
 /// Hands out float32 views of weight matrices for the products of the forward pass.
 ///
-/// At load, ``cache(_:budgetBytes:)`` dequantizes whole tensors into memory, in the order
-/// given (block weights first, the large output matrix last), while they fit the budget; their
-/// pages in the mapping are then released so the quantized copy does not stay resident too.
-/// Every other quantized matrix is dequantized into one reusable scratch buffer just before its
-/// product — the forward pass runs its products one after another, so one buffer serves all.
+/// At load, ``cache(_:budgetBytes:)`` walks the weights in the order given (block weights
+/// first, the large output matrix last) and, while they fit the budget, keeps each in memory:
+/// the weights of the integer products as their mapped blocks, the others dequantized into a
+/// float32 cache (their pages in the mapping then released, so the quantized copy does not stay
+/// resident too). Every other float-path matrix is dequantized into one reusable scratch buffer
+/// just before its product — the forward pass runs its products one after another, so one
+/// buffer serves all — and every weight beyond the budget leaves the resident set after each
+/// use (``releaseAfterUse(_:expert:)``): the next use reads it again from the page cache, and a
+/// model many times the budget runs in the budget plus the working set.
 final class WeightStore {
     let file: GGUFFile
     let threads: Int
@@ -16,6 +20,8 @@ final class WeightStore {
     let quantizedProducts: Bool
     /// Bytes of float32 weights held in the cache.
     private(set) var cachedBytes = 0
+    /// Bytes of quantized weights kept mapped between uses (within the budget, after the cache).
+    private(set) var mappedBytes = 0
     private var scratch = FloatBuffer()
 
     init(file: GGUFFile, threads: Int, quantizedProducts: Bool) {
@@ -36,11 +42,23 @@ final class WeightStore {
         return file.data(of: weight.tensor).baseAddress! + expert * weight.outFeatures * rowBytes
     }
 
-    /// Caches each weight of `weights` (in order) that is not F32, and does not run on its
-    /// quantized blocks, while the budget allows.
+    /// Keeps each weight of `weights` (in order) that is not F32 in memory while the budget
+    /// allows — mapped when it runs on its quantized blocks, else dequantized into the cache —
+    /// and marks the others to release their pages after each use.
     func cache(_ weights: [LinearWeight], budgetBytes: Int) throws(GGUFError) {
-        for weight in weights where !weight.isResident && !usesQuantizedProduct(weight) {
-            guard cachedBytes + weight.floatByteCount <= budgetBytes else { continue }
+        for weight in weights where !weight.isResident {
+            if usesQuantizedProduct(weight) {
+                if cachedBytes + mappedBytes + weight.tensor.byteCount <= budgetBytes {
+                    mappedBytes += weight.tensor.byteCount
+                } else {
+                    weight.releasesPagesAfterUse = true
+                }
+                continue
+            }
+            guard cachedBytes + mappedBytes + weight.floatByteCount <= budgetBytes else {
+                weight.releasesPagesAfterUse = true
+                continue
+            }
             let count = weight.matrixElementCount * weight.experts
             let values = UnsafeMutablePointer<Float>.allocate(capacity: count)
             do {
@@ -54,6 +72,26 @@ final class WeightStore {
             cachedBytes += weight.floatByteCount
             file.releasePages(of: weight.tensor)
         }
+    }
+
+    /// Keeps `weight` (looked up by rows, never multiplied: the token embedding) mapped between
+    /// uses if it fits what is left of the budget, else marks it to release its pages after each use.
+    func keepMapped(_ weight: LinearWeight, budgetBytes: Int) {
+        guard !weight.isResident else { return }
+        if cachedBytes + mappedBytes + weight.tensor.byteCount <= budgetBytes {
+            mappedBytes += weight.tensor.byteCount
+        } else {
+            weight.releasesPagesAfterUse = true
+        }
+    }
+
+    /// Releases the mapped pages of `weight` (expert `expert`'s matrix, or the whole tensor when
+    /// nil) if it is read from the file at each use; a no-op for weights kept in memory.
+    func releaseAfterUse(_ weight: LinearWeight, expert: Int? = nil) {
+        guard weight.releasesPagesAfterUse else { return }
+        guard let expert else { return file.releasePages(of: weight.tensor) }
+        let matrixBytes = weight.tensor.byteCount / weight.experts
+        file.releasePages(of: weight.tensor, bytes: (expert * matrixBytes)..<((expert + 1) * matrixBytes))
     }
 
     /// Expert `expert`'s matrix of `weight` as `outFeatures × inFeatures` float32, valid until
@@ -75,6 +113,10 @@ final class WeightStore {
         try file.dequantizeRows(weight.tensor, rows: rows,
                                 into: UnsafeMutableBufferPointer(start: destination, count: rows.count * weight.inFeatures),
                                 threads: threads ?? self.threads)
+        if weight.releasesPagesAfterUse {
+            let rowBytes = weight.tensor.type.rowByteCount(elements: weight.inFeatures)
+            file.releasePages(of: weight.tensor, bytes: (rows.lowerBound * rowBytes)..<(rows.upperBound * rowBytes))
+        }
         return UnsafePointer(destination)
     }
 }
