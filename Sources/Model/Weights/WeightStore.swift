@@ -48,11 +48,7 @@ final class WeightStore {
     func cache(_ weights: [LinearWeight], budgetBytes: Int) throws(GGUFError) {
         for weight in weights where !weight.isResident {
             if usesQuantizedProduct(weight) {
-                if cachedBytes + mappedBytes + weight.tensor.byteCount <= budgetBytes {
-                    mappedBytes += weight.tensor.byteCount
-                } else {
-                    weight.releasesPagesAfterUse = true
-                }
+                keepMapped(weight, budgetBytes: budgetBytes)
                 continue
             }
             guard cachedBytes + mappedBytes + weight.floatByteCount <= budgetBytes else {
@@ -74,8 +70,9 @@ final class WeightStore {
         }
     }
 
-    /// Keeps `weight` (looked up by rows, never multiplied: the token embedding) mapped between
-    /// uses if it fits what is left of the budget, else marks it to release its pages after each use.
+    /// Keeps `weight` (read in its blocks: a weight of the integer products, or the token
+    /// embedding, which is looked up by rows) mapped between uses if it fits what is left of the
+    /// budget, else marks it to release its pages after each use.
     func keepMapped(_ weight: LinearWeight, budgetBytes: Int) {
         guard !weight.isResident else { return }
         if cachedBytes + mappedBytes + weight.tensor.byteCount <= budgetBytes {
