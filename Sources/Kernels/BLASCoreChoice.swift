@@ -48,6 +48,14 @@ public enum BLASCoreChoice: Equatable, Sendable {
         coreLevels.first { $0.name.lowercased() == name.lowercased() }?.name
     }
 
+    /// The cores newer than `running` that a CPU of level `cpu` supports, best first: what imx
+    /// tries instead of it. Empty when `running` is as new as the CPU, or a core this table does
+    /// not know (another architecture, a newer OpenBLAS), which is left alone.
+    public static func replacements(for running: String, cpu: InstructionLevel) -> [String] {
+        guard let runningLevel = level(ofCore: running), runningLevel < cpu else { return [] }
+        return preferredCores.filter { $0.level <= cpu && $0.level > runningLevel }.map(\.name)
+    }
+
     /// A bad `IMX_BLAS_CORE` value.
     public struct InvalidSetting: Error, CustomStringConvertible, Sendable, Equatable {
         public let value: String
@@ -94,9 +102,7 @@ public enum BLASCoreChoice: Equatable, Sendable {
             if requested.lowercased() == running.lowercased() { return .keep(note: nil) }
             return .replace(candidates: [requested], reason: "\(library) chose \(running); \(controlVariable) asks for \(requested)")
         }
-        // A core this table does not know (another architecture, a newer OpenBLAS) is left alone.
-        guard let runningLevel = level(ofCore: running), runningLevel < cpu else { return .keep(note: nil) }
-        let candidates = preferredCores.filter { $0.level <= cpu && $0.level > runningLevel }.map(\.name)
+        let candidates = replacements(for: running, cpu: cpu)
         guard !candidates.isEmpty else { return .keep(note: nil) }
         return .replace(candidates: candidates, reason: "\(library) chose \(running) on a CPU with \(cpu)")
     }

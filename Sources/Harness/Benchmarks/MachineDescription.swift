@@ -48,10 +48,9 @@ public struct MachineDescription: Sendable, Encodable {
             blasCoreSource = "set by imx (\(applied), verified)"
         } else if let users = environment[BLASCoreChoice.openBLASVariable] {
             blasCoreSource = "OPENBLAS_CORETYPE=\(users) (the user's)"
-            if let running = BLASCoreChoice.level(ofCore: BLAS.coreName), running < features.level,
-               let best = BLASCoreChoice.preferredCores.first(where: { $0.level <= features.level }) {
+            if let best = BLASCoreChoice.replacements(for: BLAS.coreName, cpu: features.level).first {
                 // Kept, as every user's choice is; said here, where speed is the question.
-                blasCoreSource += "; the CPU supports \(best.name): unset OPENBLAS_CORETYPE to let imx choose"
+                blasCoreSource += "; the CPU supports \(best): unset OPENBLAS_CORETYPE to let imx choose"
             }
         } else {
             blasCoreSource = "chosen by OpenBLAS"

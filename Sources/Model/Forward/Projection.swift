@@ -41,7 +41,7 @@ struct Projection {
                                       outFeatures: weight.outFeatures, columns: weight.inFeatures, prepared: activations,
                                       rows: rows, output: output, ldc: weight.outFeatures, threads: threads,
                                       scratch: { scratch[$0] })
-            store.releaseAfterUse(weight, expert: weight.experts > 1 ? expert : nil)
+            store.releaseAfterUse(weight, expert: expert)
             return
         }
         let matrix = try store.matrix(weight, expert: expert)

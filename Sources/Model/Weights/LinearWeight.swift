@@ -7,8 +7,9 @@ import Kernels
 /// `outFeatures` rows of `inFeatures` per expert. Its float32 values come from one of three
 /// places, decided once at load time by ``WeightStore``: the mapping itself (F32 tensors),
 /// a cache filled at load (within the memory budget), or a scratch buffer filled just before
-/// each product. Weights of the integer products are read in their blocks from the mapping. A replacement (see ``TransformerModel/replaceWeights(of:with:as:)``) takes
-/// precedence over all three while it is set.
+/// each product; weights of the integer products are read in their blocks from the mapping.
+/// A replacement (see ``TransformerModel/replaceWeights(of:with:as:)``) takes precedence over
+/// all three while it is set.
 public final class LinearWeight: @unchecked Sendable {
     // @unchecked: `cached` is set once during loading, before any concurrent use; `replacement`
     // is only changed between evaluations (the model evaluates one batch at a time).

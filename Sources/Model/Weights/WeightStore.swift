@@ -82,13 +82,18 @@ final class WeightStore {
         }
     }
 
-    /// Releases the mapped pages of `weight` (expert `expert`'s matrix, or the whole tensor when
-    /// nil) if it is read from the file at each use; a no-op for weights kept in memory.
-    func releaseAfterUse(_ weight: LinearWeight, expert: Int? = nil) {
+    /// Releases the mapped pages of expert `expert`'s matrix of `weight` (the whole tensor when it
+    /// holds one matrix) if it is read from the file at each use; a no-op for weights kept in memory.
+    func releaseAfterUse(_ weight: LinearWeight, expert: Int = 0) {
+        releaseAfterUse(weight, rows: (expert * weight.outFeatures)..<((expert + 1) * weight.outFeatures))
+    }
+
+    /// Releases the mapped pages of rows `rows` (of the flattened stack) of `weight` if it is read
+    /// from the file at each use.
+    private func releaseAfterUse(_ weight: LinearWeight, rows: Range<Int>) {
         guard weight.releasesPagesAfterUse else { return }
-        guard let expert else { return file.releasePages(of: weight.tensor) }
-        let matrixBytes = weight.tensor.byteCount / weight.experts
-        file.releasePages(of: weight.tensor, bytes: (expert * matrixBytes)..<((expert + 1) * matrixBytes))
+        let rowBytes = weight.tensor.type.rowByteCount(elements: weight.inFeatures)
+        file.releasePages(of: weight.tensor, bytes: (rows.lowerBound * rowBytes)..<(rows.upperBound * rowBytes))
     }
 
     /// Expert `expert`'s matrix of `weight` as `outFeatures × inFeatures` float32, valid until
@@ -110,10 +115,7 @@ final class WeightStore {
         try file.dequantizeRows(weight.tensor, rows: rows,
                                 into: UnsafeMutableBufferPointer(start: destination, count: rows.count * weight.inFeatures),
                                 threads: threads ?? self.threads)
-        if weight.releasesPagesAfterUse {
-            let rowBytes = weight.tensor.type.rowByteCount(elements: weight.inFeatures)
-            file.releasePages(of: weight.tensor, bytes: (rows.lowerBound * rowBytes)..<(rows.upperBound * rowBytes))
-        }
+        releaseAfterUse(weight, rows: rows)
         return UnsafePointer(destination)
     }
 }
