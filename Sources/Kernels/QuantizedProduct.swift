@@ -38,6 +38,15 @@ public enum QuantizedProduct {
         public static let best = InstructionSet(rawValue: imx_qp_best_isa()) ?? .portable
     }
 
+    /// Bytes of activations one pass of a product holds: inputs larger than this are multiplied
+    /// one column slice at a time, so that a slice's activation rows stay in the last-level cache
+    /// while every panel of weight rows meets them (a third of that cache, within 4 … 16 MiB).
+    /// The slices make the same additions in the same order: the result does not depend on it.
+    public static var sliceBytes: Int { Int(imx_qp_slice_bytes()) }
+
+    /// Sets ``sliceBytes`` (nil: the automatic budget again), for tests of the slicing.
+    public static func setSliceBytes(_ bytes: Int?) { imx_qp_set_slice_bytes(Int64(bytes ?? 0)) }
+
     /// Whether weights of ggml type `type` have a kernel.
     public static func supports(typeID type: Int) -> Bool { imx_qp_supports(Int32(type)) != 0 }
 

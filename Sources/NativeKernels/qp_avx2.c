@@ -26,16 +26,16 @@ QP_DEFINE_VARIANTS(ymm)
     _mm256_add_epi32((acc), qp_sum_pairs(_mm256_maddubs_epi16((prepared), _mm256_sign_epi8(_mm256_set1_epi32(*(const int32_t *)(a)), (w)))))
 QP_DEFINE_PANEL(signed32, 8, 0, 0)
 
-void qp_panel_avx2(const qp_format *f, int offset, const uint8_t *panel, int rows, int64_t k, const uint8_t *acts,
+void qp_panel_avx2(const qp_format *f, int offset, const uint8_t *panel, int rows, const qp_slice *slice, const uint8_t *acts,
                    const qp_activation_layout *layout, int64_t m, float *out, int64_t ldc) {
-    if (f->offset == 128) signed32(f, offset, panel, rows, k, acts, layout, m, out, ldc);
-    else ymm_dispatch(f, offset, panel, rows, k, acts, layout, m, out, ldc);
+    if (f->offset == 128) signed32(f, offset, panel, rows, slice, acts, layout, m, out, ldc);
+    else ymm_dispatch(f, offset, panel, rows, slice, acts, layout, m, out, ldc);
 }
 
 #pragma clang attribute pop
 #else
-void qp_panel_avx2(const qp_format *f, int offset, const uint8_t *panel, int rows, int64_t k, const uint8_t *acts,
+void qp_panel_avx2(const qp_format *f, int offset, const uint8_t *panel, int rows, const qp_slice *slice, const uint8_t *acts,
                    const qp_activation_layout *layout, int64_t m, float *out, int64_t ldc) {
-    qp_panel_scalar(f, offset, panel, 8, rows, k, acts, layout, m, out, ldc);
+    qp_panel_scalar(f, offset, panel, 8, rows, slice, acts, layout, m, out, ldc);
 }
 #endif

@@ -24,20 +24,21 @@
 #define FMA(a, b, c) _mm512_fmadd_ps((a), (b), (c))
 #define FNMA(a, b, c) _mm512_fnmadd_ps((a), (b), (c))
 #define STORE_F(p, v, n) _mm512_mask_storeu_ps((p), (__mmask16)((1u << (n)) - 1), (v))
+#define LOAD_FIRST_F(p, n) _mm512_maskz_loadu_ps((__mmask16)((1u << (n)) - 1), (p))
 
 #include "qp_tile.inc"
 
 QP_DEFINE_VARIANTS(zmm)
 
-void qp_panel_avx512vnni(const qp_format *f, int offset, const uint8_t *panel, int rows, int64_t k, const uint8_t *acts,
+void qp_panel_avx512vnni(const qp_format *f, int offset, const uint8_t *panel, int rows, const qp_slice *slice, const uint8_t *acts,
                          const qp_activation_layout *layout, int64_t m, float *out, int64_t ldc) {
-    zmm_dispatch(f, offset, panel, rows, k, acts, layout, m, out, ldc);
+    zmm_dispatch(f, offset, panel, rows, slice, acts, layout, m, out, ldc);
 }
 
 #pragma clang attribute pop
 #else
-void qp_panel_avx512vnni(const qp_format *f, int offset, const uint8_t *panel, int rows, int64_t k, const uint8_t *acts,
+void qp_panel_avx512vnni(const qp_format *f, int offset, const uint8_t *panel, int rows, const qp_slice *slice, const uint8_t *acts,
                          const qp_activation_layout *layout, int64_t m, float *out, int64_t ldc) {
-    qp_panel_scalar(f, offset, panel, 16, rows, k, acts, layout, m, out, ldc);
+    qp_panel_scalar(f, offset, panel, 16, rows, slice, acts, layout, m, out, ldc);
 }
 #endif

@@ -15,15 +15,15 @@
 #define DOT(acc, w, prepared, a) _mm256_dpbusd_avx_epi32((acc), (w), _mm256_set1_epi32(*(const int32_t *)(a)))
 QP_DEFINE_VARIANTS(ymm)
 
-void qp_panel_avxvnni(const qp_format *f, int offset, const uint8_t *panel, int rows, int64_t k, const uint8_t *acts,
+void qp_panel_avxvnni(const qp_format *f, int offset, const uint8_t *panel, int rows, const qp_slice *slice, const uint8_t *acts,
                    const qp_activation_layout *layout, int64_t m, float *out, int64_t ldc) {
-    ymm_dispatch(f, offset, panel, rows, k, acts, layout, m, out, ldc);
+    ymm_dispatch(f, offset, panel, rows, slice, acts, layout, m, out, ldc);
 }
 
 #pragma clang attribute pop
 #else
-void qp_panel_avxvnni(const qp_format *f, int offset, const uint8_t *panel, int rows, int64_t k, const uint8_t *acts,
+void qp_panel_avxvnni(const qp_format *f, int offset, const uint8_t *panel, int rows, const qp_slice *slice, const uint8_t *acts,
                    const qp_activation_layout *layout, int64_t m, float *out, int64_t ldc) {
-    qp_panel_scalar(f, offset, panel, 8, rows, k, acts, layout, m, out, ldc);
+    qp_panel_scalar(f, offset, panel, 8, rows, slice, acts, layout, m, out, ldc);
 }
 #endif

@@ -60,131 +60,8 @@ uint16_t qp_float_to_half(float f) {
     return sign | (uint16_t)result;
 }
 
-static float half_at(const uint8_t *p) { return qp_half_to_float((uint16_t)(p[0] | (p[1] << 8))); }
-
-static const int8_t iq4_values[16] = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
-
-/// Q4_K/Q5_K's 6-bit scale and min of sub-block j.
-static void k4_scale_min(int j, const uint8_t *scales, int *scale, int *min) {
-    if (j < 4) {
-        *scale = scales[j] & 63;
-        *min = scales[j + 4] & 63;
-    } else {
-        *scale = (scales[j + 4] & 0xF) | ((scales[j - 4] >> 6) << 4);
-        *min = (scales[j + 4] >> 4) | ((scales[j] >> 6) << 4);
-    }
-}
-
-void qp_unpack_row(const qp_format *f, const uint8_t *row, int64_t k, uint8_t *q, float *scale, float *correction,
-                   int signed_values) {
-    const int64_t blocks = k / f->block;
-    const int offset = signed_values ? 0 : 128; // the shift of the formats with signed values
-    for (int64_t b = 0; b < blocks; b++) {
-        const uint8_t *x = row + b * f->block_bytes;
-        uint8_t *y = q + b * f->block;
-        float *s = scale + b * (f->block / f->sub_block), *c = correction + b * (f->block / f->sub_block);
-        switch (f->type) {
-        case QP_Q4_0: {
-            float d = half_at(x);
-            for (int i = 0; i < 16; i++) { y[i] = x[2 + i] & 0xF; y[i + 16] = x[2 + i] >> 4; }
-            s[0] = d; c[0] = 0;
-            break;
-        }
-        case QP_Q5_0: {
-            float d = half_at(x);
-            uint32_t high = (uint32_t)x[2] | ((uint32_t)x[3] << 8) | ((uint32_t)x[4] << 16) | ((uint32_t)x[5] << 24);
-            for (int i = 0; i < 16; i++) {
-                y[i] = (uint8_t)((x[6 + i] & 0xF) | (((high >> i) & 1) << 4));
-                y[i + 16] = (uint8_t)((x[6 + i] >> 4) | (((high >> (i + 16)) & 1) << 4));
-            }
-            s[0] = d; c[0] = 0;
-            break;
-        }
-        case QP_Q8_0: {
-            float d = half_at(x);
-            for (int i = 0; i < 32; i++) y[i] = (uint8_t)((int8_t)x[2 + i] + offset);
-            s[0] = d; c[0] = 0;
-            break;
-        }
-        case QP_IQ4_NL: {
-            float d = half_at(x);
-            for (int i = 0; i < 16; i++) {
-                y[i] = (uint8_t)(iq4_values[x[2 + i] & 0xF] + offset);
-                y[i + 16] = (uint8_t)(iq4_values[x[2 + i] >> 4] + offset);
-            }
-            s[0] = d; c[0] = 0;
-            break;
-        }
-        case QP_Q4_K: {
-            float d = half_at(x), dmin = half_at(x + 2);
-            const uint8_t *scales = x + 4, *qs = x + 16;
-            for (int chunk = 0; chunk < 4; chunk++) {
-                for (int i = 0; i < 32; i++) {
-                    y[64 * chunk + i] = qs[32 * chunk + i] & 0xF;
-                    y[64 * chunk + 32 + i] = qs[32 * chunk + i] >> 4;
-                }
-            }
-            for (int j = 0; j < 8; j++) {
-                int sc, mn;
-                k4_scale_min(j, scales, &sc, &mn);
-                s[j] = d * (float)sc; c[j] = dmin * (float)mn;
-            }
-            break;
-        }
-        case QP_Q5_K: {
-            float d = half_at(x), dmin = half_at(x + 2);
-            const uint8_t *scales = x + 4, *qh = x + 16, *qs = x + 48;
-            for (int chunk = 0; chunk < 4; chunk++) {
-                for (int i = 0; i < 32; i++) {
-                    y[64 * chunk + i] = (uint8_t)((qs[32 * chunk + i] & 0xF) | (((qh[i] >> (2 * chunk)) & 1) << 4));
-                    y[64 * chunk + 32 + i] = (uint8_t)((qs[32 * chunk + i] >> 4) | (((qh[i] >> (2 * chunk + 1)) & 1) << 4));
-                }
-            }
-            for (int j = 0; j < 8; j++) {
-                int sc, mn;
-                k4_scale_min(j, scales, &sc, &mn);
-                s[j] = d * (float)sc; c[j] = dmin * (float)mn;
-            }
-            break;
-        }
-        case QP_Q6_K: {
-            const uint8_t *ql = x, *qh = x + 128;
-            const int8_t *scales = (const int8_t *)(x + 192);
-            float d = half_at(x + 208);
-            for (int half = 0; half < 2; half++) {
-                const uint8_t *l = ql + 64 * half, *h = qh + 32 * half;
-                uint8_t *out = y + 128 * half;
-                for (int i = 0; i < 32; i++) {
-                    out[i] = (uint8_t)((l[i] & 0xF) | (((h[i] >> 0) & 3) << 4));
-                    out[i + 32] = (uint8_t)((l[i + 32] & 0xF) | (((h[i] >> 2) & 3) << 4));
-                    out[i + 64] = (uint8_t)((l[i] >> 4) | (((h[i] >> 4) & 3) << 4));
-                    out[i + 96] = (uint8_t)((l[i + 32] >> 4) | (((h[i] >> 6) & 3) << 4));
-                }
-            }
-            for (int j = 0; j < 16; j++) {
-                float dl = d * (float)scales[j];
-                s[j] = dl; c[j] = 0;
-            }
-            break;
-        }
-        case QP_IQ4_XS: {
-            float d = half_at(x);
-            uint16_t scales_h = (uint16_t)(x[2] | (x[3] << 8));
-            const uint8_t *scales_l = x + 4, *qs = x + 8;
-            for (int j = 0; j < 8; j++) {
-                int ls = ((scales_l[j / 2] >> (4 * (j % 2))) & 0xF) | (((scales_h >> (2 * j)) & 3) << 4);
-                float dl = d * (float)(ls - 32);
-                for (int i = 0; i < 16; i++) {
-                    y[32 * j + i] = (uint8_t)(iq4_values[qs[16 * j + i] & 0xF] + offset);
-                    y[32 * j + 16 + i] = (uint8_t)(iq4_values[qs[16 * j + i] >> 4] + offset);
-                }
-                s[j] = dl; c[j] = 0;
-            }
-            break;
-        }
-        }
-    }
-}
+#define QP_UNPACK_ROW qp_unpack_row
+#include "qp_unpack_row.inc"
 
 qp_activation_layout qp_activation_layout_of(const qp_format *f, int64_t k) {
     // The same bytes for every weight format of one activation block size, so one prepared
@@ -303,10 +180,11 @@ size_t qp_panel_bytes(int64_t k, int sub_block, int width) {
     return (size_t)k * width + 2 * (size_t)(k / sub_block) * width * sizeof(float);
 }
 
-void qp_pack_panel(const qp_format *f, const uint8_t *weights, int64_t first_row, int rows, int width, int64_t k,
-                   uint8_t *panel, uint8_t *row_scratch, int signed_values) {
-    const int64_t nsub = k / f->sub_block;
-    const size_t row_bytes = (size_t)(k / f->block) * f->block_bytes;
+void qp_pack_panel(const qp_format *f, const uint8_t *weights, int64_t first_row, int rows, int width, int64_t row_length,
+                   const qp_slice *slice, uint8_t *panel, uint8_t *row_scratch, int signed_values) {
+    const int64_t k = slice->count, nsub = k / f->sub_block;
+    const size_t row_bytes = (size_t)(row_length / f->block) * f->block_bytes;
+    weights += (size_t)(slice->first / f->block) * f->block_bytes;
     uint8_t *q = row_scratch;
     float *scale = (float *)(row_scratch + ((k + 63) / 64 * 64)), *correction = scale + nsub;
     float *panel_scale = (float *)(panel + (size_t)k * width), *panel_correction = panel_scale + nsub * width;

@@ -46,25 +46,45 @@ typedef struct {
 
 qp_activation_layout qp_activation_layout_of(const qp_format *format, int64_t k);
 
-/// Packs `rows` (≤ width) unpacked rows into the panel layout the kernels read: bytes
-/// w[k/4][width][4], then float scale[nsub][width], float correction[nsub][width]. Rows past
-/// `rows` are zero.
-size_t qp_panel_bytes(int64_t k, int sub_block, int width);
-void qp_pack_panel(const qp_format *format, const uint8_t *weights, int64_t first_row, int rows, int width, int64_t k,
-                   uint8_t *panel, uint8_t *row_scratch, int signed_values);
 
-/// The kernels: every activation row against one packed panel of `width` weight rows; writes
-/// `rows` (≤ width) outputs per activation row at out + a·ldc. `offset` is the format's, or 0
-/// for a panel packed with signed values.
-void qp_panel_scalar(const qp_format *f, int offset, const uint8_t *panel, int width, int rows, int64_t k,
+
+/// The columns one pass of the kernels covers: `count` columns from `first` (both multiples of
+/// the weight and activation blocks); `accumulate`: the sums continue from `out` (every slice
+/// after the first), so the slices together make the same additions, in the same order, as one
+/// pass over all columns.
+typedef struct {
+    int64_t first;
+    int64_t count;
+    int accumulate;
+} qp_slice;
+
+/// Packs the slice's columns of `rows` (≤ width) weight rows of `row_length` elements, unpacked,
+/// into the panel layout the kernels read: bytes w[k/4][width][4], then float scale[nsub][width],
+/// float correction[nsub][width] (k the slice's column count). Rows past `rows` are zero.
+size_t qp_panel_bytes(int64_t k, int sub_block, int width);
+void qp_pack_panel(const qp_format *format, const uint8_t *weights, int64_t first_row, int rows, int width,
+                   int64_t row_length, const qp_slice *slice, uint8_t *panel, uint8_t *row_scratch, int signed_values);
+
+/// qp_pack_panel for panels of 16 rows with AVX-512 (the same bytes); `scratch` holds
+/// qp_pack_scratch_bytes(format, k, 16).
+void qp_pack_panel16_avx512(const qp_format *format, const uint8_t *weights, int64_t first_row, int rows,
+                            int64_t row_length, const qp_slice *slice, uint8_t *panel, uint8_t *scratch, int signed_values);
+
+/// Bytes of the unpacking scratch for `rows` rows of `k` columns at once.
+size_t qp_pack_scratch_bytes(const qp_format *format, int64_t k, int rows);
+
+/// The kernels: every activation row against one packed panel of `width` weight rows (packed
+/// for the slice's columns); writes `rows` (≤ width) outputs per activation row at out + a·ldc.
+/// `offset` is the format's, or 0 for a panel packed with signed values.
+void qp_panel_scalar(const qp_format *f, int offset, const uint8_t *panel, int width, int rows, const qp_slice *slice,
                      const uint8_t *acts, const qp_activation_layout *layout, int64_t m, float *out, int64_t ldc);
-void qp_panel_avx2(const qp_format *f, int offset, const uint8_t *panel, int rows, int64_t k,
+void qp_panel_avx2(const qp_format *f, int offset, const uint8_t *panel, int rows, const qp_slice *slice,
                    const uint8_t *acts, const qp_activation_layout *layout, int64_t m, float *out, int64_t ldc);
-void qp_panel_avxvnni(const qp_format *f, int offset, const uint8_t *panel, int rows, int64_t k,
+void qp_panel_avxvnni(const qp_format *f, int offset, const uint8_t *panel, int rows, const qp_slice *slice,
                       const uint8_t *acts, const qp_activation_layout *layout, int64_t m, float *out, int64_t ldc);
-void qp_panel_avx512vl256(const qp_format *f, int offset, const uint8_t *panel, int rows, int64_t k,
+void qp_panel_avx512vl256(const qp_format *f, int offset, const uint8_t *panel, int rows, const qp_slice *slice,
                           const uint8_t *acts, const qp_activation_layout *layout, int64_t m, float *out, int64_t ldc);
-void qp_panel_avx512vnni(const qp_format *f, int offset, const uint8_t *panel, int rows, int64_t k,
+void qp_panel_avx512vnni(const qp_format *f, int offset, const uint8_t *panel, int rows, const qp_slice *slice,
                          const uint8_t *acts, const qp_activation_layout *layout, int64_t m, float *out, int64_t ldc);
 
 /// One activation block quantized (256 elements as Q8_K, 32 as Q8_0): the 8-bit values into

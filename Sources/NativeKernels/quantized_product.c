@@ -1,8 +1,12 @@
 // The quantized product's entry points: which kernels this CPU runs, scratch sizes, and the
-// loop over panels of weight rows (each unpacked and packed, then met by every activation row).
+// loops over slices of columns (sized to the last-level cache) and, within each, over panels of
+// weight rows (each unpacked and packed, then met by every activation row).
+#include <stdio.h>
 #include <string.h>
 #include "native_kernels.h"
 #include "qp_internal.h"
+
+#include <unistd.h>
 
 static int isa_available_now(int isa);
 
@@ -59,15 +63,63 @@ static int panel_width(int isa) {
     }
 }
 
-static size_t row_scratch_bytes(const qp_format *f, int64_t k) {
-    return (size_t)((k + 63) / 64 * 64) + 2 * (size_t)(k / f->sub_block) * sizeof(float) + 64;
+size_t qp_pack_scratch_bytes(const qp_format *f, int64_t k, int rows) {
+    return (size_t)rows * ((size_t)((k + 63) / 64 * 64) + 2 * (size_t)(k / f->sub_block) * sizeof(float)) + 64;
 }
 
 size_t imx_qp_scratch_bytes(int type, int64_t k) {
     const qp_format *f = qp_format_of(type);
     if (!f) return 0;
     size_t panel = qp_panel_bytes(k, f->sub_block, 16);
-    return (panel + 63) / 64 * 64 + row_scratch_bytes(f, k);
+    return (panel + 63) / 64 * 64 + qp_pack_scratch_bytes(f, k, 16);
+}
+
+/// Bytes of activations one slice of columns may hold: a third of the last-level cache (the
+/// kernel's figure for cpu0's level-3 cache, else glibc's, else 8 MiB), within 4 … 16 MiB. The
+/// activation rows of one slice (m × columns bytes) then stay in that cache while every panel
+/// meets them: a 2048-token batch of 14,336-column rows (ffn_down's input at 8B) is 29 MiB, and
+/// in one pass it would come from memory again for every panel.
+static int64_t slice_budget = 0; // read once; a race only repeats the same answer
+
+static int64_t last_level_cache_bytes(void) {
+    FILE *file = fopen("/sys/devices/system/cpu/cpu0/cache/index3/size", "r");
+    if (file) {
+        long long size = 0;
+        char unit = 0;
+        const int fields = fscanf(file, "%lld%c", &size, &unit);
+        fclose(file);
+        if (fields >= 1 && size > 0) return unit == 'K' ? size << 10 : unit == 'M' ? size << 20 : size;
+    }
+#ifdef _SC_LEVEL3_CACHE_SIZE
+    const long cache = sysconf(_SC_LEVEL3_CACHE_SIZE);
+    if (cache > 0) return cache;
+#endif
+    return 0;
+}
+
+static int64_t slice_bytes(void) {
+    if (slice_budget == 0) {
+        const int64_t cache = last_level_cache_bytes();
+        int64_t budget = cache > 0 ? cache / 3 : (int64_t)8 << 20;
+        if (budget < (int64_t)4 << 20) budget = (int64_t)4 << 20;
+        if (budget > (int64_t)16 << 20) budget = (int64_t)16 << 20;
+        slice_budget = budget;
+    }
+    return slice_budget;
+}
+
+int64_t imx_qp_slice_bytes(void) { return slice_bytes(); }
+
+void imx_qp_set_slice_bytes(int64_t bytes) { slice_budget = bytes > 0 ? bytes : 0; }
+
+static int64_t slice_columns(const qp_format *f, int64_t k, int64_t m) {
+    const int64_t unit = f->block > f->act_block ? f->block : f->act_block;
+    const int64_t units = k / unit;
+    const int64_t budget = slice_bytes();
+    int64_t slices = (m * k + budget - 1) / budget;
+    if (slices < 1) slices = 1;
+    if (slices > units) slices = units;
+    return (units + slices - 1) / slices * unit;
 }
 
 void imx_qp_product(int isa, int type, const void *weights, int64_t r_begin, int64_t r_end, int64_t k,
@@ -82,16 +134,23 @@ void imx_qp_product(int isa, int type, const void *weights, int64_t r_begin, int
     uint8_t *panel = (uint8_t *)scratch;
     uint8_t *row_scratch = panel + (qp_panel_bytes(k, f->sub_block, 16) + 63) / 64 * 64;
     const uint8_t *acts = (const uint8_t *)activations;
-    for (int64_t first = r_begin; first < r_end; first += width) {
-        const int rows = (int)(r_end - first < width ? r_end - first : width);
-        qp_pack_panel(f, (const uint8_t *)weights, first, rows, width, k, panel, row_scratch, signed_values);
-        float *o = out + (first - r_begin);
-        switch (isa) {
-        case IMX_QP_AVX512VNNI: qp_panel_avx512vnni(f, offset, panel, rows, k, acts, &layout, m, o, ldc); break;
-        case IMX_QP_AVXVNNI: qp_panel_avxvnni(f, offset, panel, rows, k, acts, &layout, m, o, ldc); break;
-        case IMX_QP_AVX512VL_256: qp_panel_avx512vl256(f, offset, panel, rows, k, acts, &layout, m, o, ldc); break;
-        case IMX_QP_AVX2: qp_panel_avx2(f, offset, panel, rows, k, acts, &layout, m, o, ldc); break;
-        default: qp_panel_scalar(f, offset, panel, width, rows, k, acts, &layout, m, o, ldc); break;
+    const int64_t columns = slice_columns(f, k, m);
+    for (int64_t first_column = 0; first_column < k; first_column += columns) {
+        const qp_slice slice = {first_column, k - first_column < columns ? k - first_column : columns, first_column > 0};
+        for (int64_t first = r_begin; first < r_end; first += width) {
+            const int rows = (int)(r_end - first < width ? r_end - first : width);
+            if (isa == IMX_QP_AVX512VNNI)
+                qp_pack_panel16_avx512(f, (const uint8_t *)weights, first, rows, k, &slice, panel, row_scratch, signed_values);
+            else
+                qp_pack_panel(f, (const uint8_t *)weights, first, rows, width, k, &slice, panel, row_scratch, signed_values);
+            float *o = out + (first - r_begin);
+            switch (isa) {
+            case IMX_QP_AVX512VNNI: qp_panel_avx512vnni(f, offset, panel, rows, &slice, acts, &layout, m, o, ldc); break;
+            case IMX_QP_AVXVNNI: qp_panel_avxvnni(f, offset, panel, rows, &slice, acts, &layout, m, o, ldc); break;
+            case IMX_QP_AVX512VL_256: qp_panel_avx512vl256(f, offset, panel, rows, &slice, acts, &layout, m, o, ldc); break;
+            case IMX_QP_AVX2: qp_panel_avx2(f, offset, panel, rows, &slice, acts, &layout, m, o, ldc); break;
+            default: qp_panel_scalar(f, offset, panel, width, rows, &slice, acts, &layout, m, o, ldc); break;
+            }
         }
     }
 }

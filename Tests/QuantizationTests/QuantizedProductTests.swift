@@ -42,22 +42,10 @@ struct QuantizedProductTests {
         return values
     }
 
-    /// The kernel's product next to the float64 product of the float path's operands.
-    static func compare(_ type: GGMLType, _ isa: QuantizedProduct.InstructionSet, rows m: Int, outFeatures n: Int, columns k: Int) throws {
-        let (bytes, floats) = try weights(type, rows: n, columns: k, seed: UInt64(type.id) &* 31 &+ UInt64(n))
-        let x = activations(rows: m, columns: k, seed: UInt64(m &* 7 &+ k))
-        var rounded = x
-        x.withUnsafeBufferPointer { input in
-            rounded.withUnsafeMutableBufferPointer { output in
-                for row in 0..<m {
-                    if QuantizedProduct.activationBlock(typeID: Int(type.id)) == 256 {
-                        BlockRounding.q8_K(input.baseAddress! + row * k, into: output.baseAddress! + row * k, count: k)
-                    } else {
-                        BlockRounding.q8_0(input.baseAddress! + row * k, into: output.baseAddress! + row * k, count: k)
-                    }
-                }
-            }
-        }
+    /// The kernel's output for `activations` (m × k) against `weights` (n rows in `type`'s
+    /// blocks), with a leading dimension of n + 3 whose padding stays NaN.
+    static func product(_ type: GGMLType, _ isa: QuantizedProduct.InstructionSet, weights bytes: [UInt8], activations x: [Float],
+                        rows m: Int, outFeatures n: Int, columns k: Int) -> [Float] {
         let typeID = Int(type.id)
         let rowBytes = QuantizedProduct.activationRowBytes(typeID: typeID, columns: k)
         let prepared = UnsafeMutableRawPointer.allocate(byteCount: m * rowBytes, alignment: 64)
@@ -76,6 +64,26 @@ struct QuantizedProductTests {
                                           scratch: { scratch[$0] })
             }
         }
+        return output
+    }
+
+    /// The kernel's product next to the float64 product of the float path's operands.
+    static func compare(_ type: GGMLType, _ isa: QuantizedProduct.InstructionSet, rows m: Int, outFeatures n: Int, columns k: Int) throws {
+        let (bytes, floats) = try weights(type, rows: n, columns: k, seed: UInt64(type.id) &* 31 &+ UInt64(n))
+        let x = activations(rows: m, columns: k, seed: UInt64(m &* 7 &+ k))
+        var rounded = x
+        x.withUnsafeBufferPointer { input in
+            rounded.withUnsafeMutableBufferPointer { output in
+                for row in 0..<m {
+                    if QuantizedProduct.activationBlock(typeID: Int(type.id)) == 256 {
+                        BlockRounding.q8_K(input.baseAddress! + row * k, into: output.baseAddress! + row * k, count: k)
+                    } else {
+                        BlockRounding.q8_0(input.baseAddress! + row * k, into: output.baseAddress! + row * k, count: k)
+                    }
+                }
+            }
+        }
+        let output = product(type, isa, weights: bytes, activations: x, rows: m, outFeatures: n, columns: k)
         // The error is measured against Σ|x|·max|w| of the row: float32 sums of the sub-block
         // products (and, for Q4_K/Q5_K, of the minimum terms they partly cancel) err by a few
         // float32 ulps of that; a wrong element, scale or offset errs by far more.
@@ -113,6 +121,41 @@ struct QuantizedProductTests {
     @Test("a wide product (k 4096) on the best kernel", arguments: [GGMLType.q4_K, .q6_K, .q8_0])
     func wide(_ type: GGMLType) throws {
         try Self.compare(type, .best, rows: 11, outFeatures: 33, columns: 4096)
+    }
+
+    @Test("column slices give the one-pass product bit for bit, on every kernel", arguments: types)
+    func slicesChangeNothing(_ type: GGMLType) throws {
+        let (m, n, k) = (19, 37, 1024)
+        let (bytes, _) = try Self.weights(type, rows: n, columns: k, seed: 11)
+        let x = Self.activations(rows: m, columns: k, seed: 12)
+        for isa in Self.kernels {
+            // Slicing only reorders loops, so a concurrent test is not affected by the setting.
+            QuantizedProduct.setSliceBytes(1 << 40)
+            let whole = Self.product(type, isa, weights: bytes, activations: x, rows: m, outFeatures: n, columns: k)
+            QuantizedProduct.setSliceBytes(m * 300) // four slices of 256 columns
+            let sliced = Self.product(type, isa, weights: bytes, activations: x, rows: m, outFeatures: n, columns: k)
+            QuantizedProduct.setSliceBytes(1) // one block per slice
+            let finest = Self.product(type, isa, weights: bytes, activations: x, rows: m, outFeatures: n, columns: k)
+            QuantizedProduct.setSliceBytes(nil)
+            #expect(whole.map(\.bitPattern) == sliced.map(\.bitPattern), "\(type.name) \(isa)")
+            #expect(whole.map(\.bitPattern) == finest.map(\.bitPattern), "\(type.name) \(isa)")
+        }
+        #expect(QuantizedProduct.sliceBytes >= 4 << 20 && QuantizedProduct.sliceBytes <= 16 << 20)
+    }
+
+    @Test("the 512-bit kernel (its own panel packing) and its 256-bit twin (the portable packing) give the same bits",
+          arguments: types)
+    func packingsAgree(_ type: GGMLType) throws {
+        guard QuantizedProduct.InstructionSet.avx512VNNI.isAvailable, QuantizedProduct.InstructionSet.avx512VL256.isAvailable else {
+            print("skipped: this CPU has no AVX-512 VNNI")
+            return
+        }
+        let (m, n, k) = (21, 45, type.blockSize == 256 ? 2304 : 2080)
+        let (bytes, _) = try Self.weights(type, rows: n, columns: k, seed: 21)
+        let x = Self.activations(rows: m, columns: k, seed: 22)
+        let wide = Self.product(type, .avx512VNNI, weights: bytes, activations: x, rows: m, outFeatures: n, columns: k)
+        let narrow = Self.product(type, .avx512VL256, weights: bytes, activations: x, rows: m, outFeatures: n, columns: k)
+        #expect(wide.map(\.bitPattern) == narrow.map(\.bitPattern), "\(type.name)")
     }
 
     @Test("the vectorised activation rounding writes the portable code's bytes", arguments: [GGMLType.q4_K, .q8_0])

@@ -55,6 +55,14 @@ size_t imx_qp_scratch_bytes(int type, int64_t k);
 void imx_qp_product(int isa, int type, const void *weights, int64_t r_begin, int64_t r_end, int64_t k,
                     const void *activations, int64_t m, float *out, int64_t ldc, void *scratch);
 
+/// Bytes of activations one pass of the product holds (m × columns of one column slice): a
+/// third of the last-level cache, within 4 … 16 MiB. Larger inputs are multiplied slice by
+/// slice with the same additions in the same order, so the result does not depend on it.
+int64_t imx_qp_slice_bytes(void);
+
+/// Sets the slice budget (≥ 1 byte; 0 restores the automatic one): for tests of the slicing.
+void imx_qp_set_slice_bytes(int64_t bytes);
+
 #ifdef __cplusplus
 }
 #endif
