@@ -1,7 +1,10 @@
 import Foundation
 
 /// Writes files so that readers never see a partial result: the bytes go to a temporary file
-/// in the same directory, which is then renamed over the destination.
+/// in the same directory, which is then renamed over the destination. Only a regular file is
+/// ever replaced: an existing output that is a device, FIFO or socket (`-o /dev/null`) is
+/// written in place, and a symbolic link is followed, so the file it points to is replaced and
+/// the link stays.
 public enum AtomicFile {
     /// An I/O failure, with the path and the system's reason.
     public struct WriteError: Error, CustomStringConvertible, Sendable {
@@ -30,8 +33,34 @@ public enum AtomicFile {
     /// flushes it and renames it to `path`. On any failure the temporary file is removed and
     /// `path` is left as it was.
     public static func write(to path: String, _ body: (Int32) throws(WriteError) -> Void) throws(WriteError) {
-        let directory = (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            try writeInPlace(to: path, body)
+            return
+        }
+        try replace(destination(of: path), reportedAs: path, body)
+    }
+
+    /// The file a write to `path` replaces: `path`, or what a symbolic link at `path` points to.
+    public static func destination(of path: String) -> String {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK, let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Writes into an existing file that is not a regular file (a device, a FIFO), without rename.
+    private static func writeInPlace(to path: String, _ body: (Int32) throws(WriteError) -> Void) throws(WriteError) {
+        let descriptor = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
+        guard descriptor >= 0 else { throw WriteError(path: path, reason: systemReason()) }
+        defer { close(descriptor) }
+        try body(descriptor)
+    }
+
+    private static func replace(_ target: String, reportedAs path: String,
+                                _ body: (Int32) throws(WriteError) -> Void) throws(WriteError) {
+        let directory = (target as NSString).deletingLastPathComponent
+        let name = (target as NSString).lastPathComponent
         var template = Array(((directory.isEmpty ? "." : directory) + "/.\(name).tmp-XXXXXX").utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else { throw WriteError(path: path, reason: systemReason()) }
@@ -48,7 +77,7 @@ public enum AtomicFile {
         fchmod(descriptor, 0o644)
         close(descriptor)
         finished = true
-        guard rename(temporary, path) == 0 else {
+        guard rename(temporary, target) == 0 else {
             let reason = systemReason()
             unlink(temporary)
             throw WriteError(path: path, reason: reason)

@@ -68,6 +68,7 @@ struct ConvertCommand: ParsableCommand {
 enum ImatrixFileCommand {
     static func merge(_ paths: [String], context: Int?, outputOptions: ImatrixOutputOptions, verb: String) throws {
         func note(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        try OutputCheck.prepare(outputs: [outputOptions.output], inputs: paths)
         let format = try outputOptions.format(warn: note)
         let policy = try outputOptions.policy()
         var files: [StoredImatrix] = []

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Harness
 import IMatrix
+import Kernels
 import Model
 
 /// `imx compute -m MODEL -f TEXT -o OUT …`: llama-imatrix with this project's forward pass.
@@ -59,6 +60,8 @@ struct ComputeCommand: ParsableCommand {
     func run() throws {
         let standardError = FileHandle.standardError
         func note(_ line: String) { standardError.write(Data((line + "\n").utf8)) }
+        try OutputCheck.prepare(outputs: [outputOptions.output],
+                                inputs: [textRun.model, textRun.file] + splitFileList(inFiles))
         var settings = ImatrixRun.Settings(modelPath: textRun.model, textPath: textRun.file, outputPath: outputOptions.output)
         settings.format = try outputOptions.format(warn: note)
         settings.policy = try outputOptions.policy()
@@ -90,7 +93,7 @@ struct ComputeCommand: ParsableCommand {
             onChunk: { chunk, runningPerplexity, _ in
                 if !json, let runningPerplexity {
                     print("[\(chunk)]\(Formatting.fixed(runningPerplexity, 4)),", terminator: "")
-                    FileHandle.standardOutput.synchronizeFile()
+                    _ = StandardOutputStream.flush()
                     printedChunks = true
                 }
                 if let progress { standardError.write(Data(progress.text(done: chunk).utf8)) }

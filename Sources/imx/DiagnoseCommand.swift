@@ -66,6 +66,8 @@ struct DiagnoseCommand: ParsableCommand {
     func run() throws {
         let standardError = FileHandle.standardError
         func note(_ line: String) { standardError.write(Data((line + "\n").utf8)) }
+        try OutputCheck.prepare(outputs: [output, html].compactMap { $0 },
+                                inputs: [textRun.model, textRun.file] + [imatrix].compactMap { $0 })
         var settings = DiagnosisRun.Settings(modelPath: textRun.model, textPath: textRun.file)
         settings.tensorPattern = tensors
         settings.bits = try Self.parseBits(bits)

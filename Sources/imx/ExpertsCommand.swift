@@ -39,6 +39,7 @@ struct ExpertsCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let html { try OutputCheck.prepare(outputs: [html], inputs: [imatrix] + (model.map { [$0] } ?? [])) }
         let file = try StoredImatrix.read(path: imatrix)
         let shapes = try model.map { (path) throws(ImatrixError) in try ModelTensorShapes(path: path) }
         let coverage = try ExpertCoverage(file: file, model: shapes, minimumTokens: minTokens)

@@ -15,7 +15,8 @@ struct IMX: ParsableCommand {
     )
 
     /// Checks the BLAS kernel first (which may re-execute imx with a better one), then runs the
-    /// command line. The verification child of that check runs here too, without a command.
+    /// command line, and fails when what it printed could not be written. The verification child
+    /// of that check runs here too, without a command.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.first == BLASStartup.verificationArgument { BLASStartup.runVerificationChild() }
@@ -23,6 +24,12 @@ struct IMX: ParsableCommand {
             FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
             Foundation.exit(1)
         }
-        main(arguments)
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            try StandardOutput.flush()
+        } catch {
+            exit(withError: error)
+        }
     }
 }

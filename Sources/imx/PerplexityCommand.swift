@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Harness
+import Kernels
 import Model
 
 /// `imx perplexity -m MODEL -f TEXT [-c 512] [--chunks N] [-b 2048] [--memory MIB] [-t T] [--json]`:
@@ -46,7 +47,7 @@ struct PerplexityCommand: ParsableCommand {
             onChunk: { report, _ in
                 if !json {
                     print("[\(report.chunk)]\(Formatting.fixed(report.runningPerplexity, 4)),", terminator: "")
-                    FileHandle.standardOutput.synchronizeFile()
+                    _ = StandardOutputStream.flush()
                 }
                 if let progress { standardError.write(Data(progress.text(done: report.chunk).utf8)) }
             })

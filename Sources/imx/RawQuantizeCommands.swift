@@ -33,6 +33,7 @@ struct QuantizeRawCommand: ParsableCommand {
     @OptionGroup var threadOptions: ThreadOptions
 
     func run() throws {
+        try OutputCheck.prepare(outputs: [output], inputs: [input] + (importance.map { [$0] } ?? []))
         let type = try TypeList.parse(typeName, option: "--type")[0]
         let weightFormula = try FormulaRegistry.standard.parse(formula)
         try RowQuantizer.validate(type, rowLength: nPerRow, importance: nil)
@@ -95,6 +96,7 @@ struct DequantizeRawCommand: ParsableCommand {
     @OptionGroup var threadOptions: ThreadOptions
 
     func run() throws {
+        try OutputCheck.prepare(outputs: [output], inputs: [input])
         guard let type = GGMLType(name: typeName), Dequantizer.supports(type) else {
             throw CommandError("--type: unknown or undecodable type '\(typeName)'")
         }

@@ -46,6 +46,7 @@ struct SynthesizeCommand: ParsableCommand {
     }
 
     func run() throws {
+        try OutputCheck.prepare(outputs: [output], inputs: vocab.map { [$0] } ?? [])
         var chosen = SyntheticModelShape.named(shape)!
         if let blocks { chosen.blocks = blocks }
         let vocabularyPath = try vocab ?? defaultVocabulary(chosen.vocabulary)

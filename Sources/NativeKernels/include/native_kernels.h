@@ -1,7 +1,7 @@
 #ifndef IMATRIX_LAB_NATIVE_KERNELS_H
 #define IMATRIX_LAB_NATIVE_KERNELS_H
 // C kernels of imatrix-lab that Swift cannot express: CPU identification (CPUID, XGETBV),
-// an FMA throughput probe.
+// an FMA throughput probe, the state of the C standard output stream.
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -21,6 +21,10 @@ uint64_t imx_xcr0(void);
 /// executed. The caller must check the CPU has the extension. `sink` receives the result so
 /// the work cannot be optimised away.
 uint64_t imx_fma_probe(int width, uint64_t rounds, float *sink);
+
+/// Flushes the C standard output stream; returns 0 when it and every earlier write to it
+/// succeeded, else the errno of the failed flush (or EIO when an earlier write failed).
+int imx_flush_standard_output(void);
 
 #ifdef __cplusplus
 }
