@@ -192,9 +192,7 @@ void qp_pack_panel(const qp_format *f, const uint8_t *weights, int64_t first_row
         if (r < rows) {
             qp_unpack_row(f, weights + (size_t)(first_row + r) * row_bytes, k, q, scale, correction, signed_values);
         } else {
-            memset(q, 0, (size_t)k);
-            memset(scale, 0, (size_t)nsub * sizeof(float));
-            memset(correction, 0, (size_t)nsub * sizeof(float));
+            qp_clear_unpacked_row(q, scale, correction, k, nsub);
         }
         for (int64_t e = 0; e < k; e += 4) memcpy(panel + ((e / 4) * width + r) * 4, q + e, 4);
         for (int64_t j = 0; j < nsub; j++) {

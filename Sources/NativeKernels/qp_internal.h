@@ -65,6 +65,13 @@ size_t qp_panel_bytes(int64_t k, int sub_block, int width);
 void qp_pack_panel(const qp_format *format, const uint8_t *weights, int64_t first_row, int rows, int width,
                    int64_t row_length, const qp_slice *slice, uint8_t *panel, uint8_t *row_scratch, int signed_values);
 
+/// Zeroes one unpacked row (the padding rows of a partial panel): k bytes, nsub scales and
+/// corrections.
+static inline void qp_clear_unpacked_row(uint8_t *q, float *scale, float *correction, int64_t k, int64_t nsub) {
+    for (int64_t e = 0; e < k; e++) q[e] = 0;
+    for (int64_t j = 0; j < nsub; j++) scale[j] = correction[j] = 0;
+}
+
 /// qp_pack_panel for panels of 16 rows with AVX-512 (the same bytes); `scratch` holds
 /// qp_pack_scratch_bytes(format, k, 16).
 void qp_pack_panel16_avx512(const qp_format *format, const uint8_t *weights, int64_t first_row, int rows,

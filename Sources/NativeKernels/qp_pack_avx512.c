@@ -122,9 +122,7 @@ void qp_pack_panel16_avx512(const qp_format *f, const uint8_t *weights, int64_t 
         if (r < rows) {
             unpack_row(f, weights + (size_t)(first_row + r) * row_bytes, k, row_q, row_scale, row_correction, signed_values);
         } else {
-            memset(row_q, 0, (size_t)k);
-            memset(row_scale, 0, (size_t)nsub * sizeof(float));
-            memset(row_correction, 0, (size_t)nsub * sizeof(float));
+            qp_clear_unpacked_row(row_q, row_scale, row_correction, k, nsub);
         }
     }
     // Bytes: the panel's 64-byte vector g holds 4 bytes of each row from column 4g; 16 such
