@@ -3,10 +3,9 @@
 // weight rows (each unpacked and packed, then met by every activation row).
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "native_kernels.h"
 #include "qp_internal.h"
-
-#include <unistd.h>
 
 static int isa_available_now(int isa);
 
