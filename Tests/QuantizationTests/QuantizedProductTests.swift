@@ -123,7 +123,8 @@ struct QuantizedProductTests {
         try Self.compare(type, .best, rows: 11, outFeatures: 33, columns: 4096)
     }
 
-    @Test("column slices give the one-pass product bit for bit, on every kernel", arguments: types)
+    // Serialized: the cases share the process-wide slice setting and check its automatic value.
+    @Test("column slices give the one-pass product bit for bit, on every kernel", .serialized, arguments: types)
     func slicesChangeNothing(_ type: GGMLType) throws {
         let (m, n, k) = (19, 37, 1024)
         let (bytes, _) = try Self.weights(type, rows: n, columns: k, seed: 11)
