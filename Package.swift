@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "NativeKernels"),
         .target(name: "Kernels", dependencies: ["CBLAS", "NativeKernels"], swiftSettings: settings),
         .target(name: "GGUF", dependencies: ["Kernels"], swiftSettings: settings),
-        .target(name: "Tokenizers", dependencies: ["GGUF"], swiftSettings: settings),
+        .target(name: "Tokenizers", dependencies: ["GGUF", "Kernels"], swiftSettings: settings),
         .target(name: "Model", dependencies: ["GGUF", "Kernels", "Tokenizers"], swiftSettings: settings),
         .target(name: "IMatrix", dependencies: ["Model", "GGUF", "Kernels"], swiftSettings: settings),
         .target(name: "Quantization", dependencies: ["GGUF", "Kernels"], swiftSettings: settings),

@@ -1,3 +1,5 @@
+import Kernels
+
 /// An error about a GGUF file or its contents, presented as one line:
 /// `FILE: FIELD: MESSAGE`, e.g.
 /// `model.gguf: header.version: unsupported GGUF version 7 (supported: 2, 3)`.
@@ -40,5 +42,5 @@ public struct GGUFError: Error, CustomStringConvertible, Sendable, Equatable {
         self.message = message
     }
 
-    public var description: String { "\(file): \(field): \(message)" }
+    public var description: String { ErrorText.line("\(ErrorText.value(file, limit: 400)): \(ErrorText.value(field)): \(message)") }
 }

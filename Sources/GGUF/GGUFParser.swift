@@ -2,7 +2,8 @@
 ///
 /// Every inconsistency is a ``GGUFError`` naming the file, the field and the offending value:
 /// truncation, wrong magic, unsupported version, lengths or offsets past the end, unknown
-/// value or tensor types, duplicate keys or tensor names, bad alignment, misaligned data.
+/// value or tensor types, duplicate keys or tensor names, bad alignment, misaligned data,
+/// tensor data that do not follow one another in order (gaps, overlaps, wrong sizes).
 struct GGUFParser {
     struct Result {
         var version: UInt32
@@ -50,6 +51,22 @@ struct GGUFParser {
                     "tensor '\(info.name)'.offset", .offsetPastEnd,
                     "data at offset \(info.offset) with \(info.byteCount) bytes runs past the end of the data section (\(dataSize) bytes from file offset \(dataOffset))")
             }
+        }
+        // As llama.cpp's reader: the data follow one another in tensor order, each padded to the
+        // alignment, so a size that does not match type × shape, an overlap or a gap is an error.
+        var expectedOffset = 0
+        for info in tensors {
+            guard info.offset == expectedOffset else {
+                throw cursor.error(
+                    "tensor_infos[\(info.index)] '\(info.name)'.offset", .invalidValue,
+                    "data offset \(info.offset), expected \(expectedOffset): tensor data must follow one another in order, each \(info.type.name) \(info.shape) taking its size padded to \(alignment) bytes (a gap, an overlap or a size that does not match type and shape)")
+            }
+            let rounded = info.byteCount.addingReportingOverflow(alignment - 1)
+            let next = expectedOffset.addingReportingOverflow(rounded.partialValue / alignment * alignment)
+            guard !rounded.overflow, !next.overflow else {
+                throw cursor.error("tensor_infos[\(info.index)] '\(info.name)'.ne", .invalidValue, "byte size of shape \(info.shape) overflows")
+            }
+            expectedOffset = next.partialValue
         }
         return Result(version: version, metadata: metadata, valueOffsets: valueOffsets,
                       tensors: tensors, alignment: alignment, dataOffset: dataOffset)

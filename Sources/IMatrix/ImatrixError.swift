@@ -1,3 +1,5 @@
+import Kernels
+
 /// An error about an imatrix file or run, printed as one line: `FILE: FIELD: MESSAGE`, e.g.
 /// `old.dat: blk.3.attn_q.weight.nval: 640 values do not fit in the file (ends at byte 812)`.
 public struct ImatrixError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -14,5 +16,5 @@ public struct ImatrixError: Error, CustomStringConvertible, Sendable, Equatable 
         self.message = message
     }
 
-    public var description: String { "\(file): \(field): \(message)" }
+    public var description: String { ErrorText.line("\(ErrorText.value(file, limit: 400)): \(ErrorText.value(field)): \(message)") }
 }

@@ -1,3 +1,5 @@
+import Kernels
+
 /// A bad quantization request, presented as one line: `FIELD: MESSAGE` (prefixed with the
 /// file when one is involved), e.g. `importance: 1023 values, expected n_per_row = 1024`.
 public struct QuantizationError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -15,6 +17,6 @@ public struct QuantizationError: Error, CustomStringConvertible, Sendable, Equat
     }
 
     public var description: String {
-        (file.map { "\($0): " } ?? "") + "\(field): \(message)"
+        ErrorText.line((file.map { "\(ErrorText.value($0, limit: 400)): " } ?? "") + "\(ErrorText.value(field)): \(message)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// Reading text to tokenize from a file the way llama.cpp's tools read `-f FILE`: the bytes
 /// as they are, minus one trailing newline; malformed UTF-8 is kept (it is tokenized as
@@ -39,5 +40,5 @@ public struct TextInput: Sendable {
 public struct TextInputError: Error, CustomStringConvertible, Sendable {
     public let path: String
     public let message: String
-    public var description: String { "\(path): \(message)" }
+    public var description: String { ErrorText.line("\(ErrorText.value(path, limit: 400)): \(message)") }
 }

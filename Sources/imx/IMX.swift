@@ -29,7 +29,11 @@ struct IMX: ParsableCommand {
             try command.run()
             try StandardOutput.flush()
         } catch {
-            exit(withError: error)
+            // ArgumentParser's own errors keep its formatting (usage, help); every other error
+            // is printed as one clean line.
+            if String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") { exit(withError: error) }
+            FileHandle.standardError.write(Data("Error: \(ErrorText.line(String(describing: error)))\n".utf8))
+            Foundation.exit(1)
         }
     }
 }

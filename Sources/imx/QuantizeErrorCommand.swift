@@ -40,6 +40,9 @@ struct QuantizeErrorCommand: ParsableCommand {
     func run() throws {
         let targetTypes = try TypeList.parse(types, option: "--type")
         let formulaList = try FormulaRegistry.standard.parseList(formulas)
+        for formula in formulaList {
+            if let problem = FormulaProbe.problem(formula) { throw CommandError("--formula: '\(formula)' \(problem)") }
+        }
         guard let policy = ImportanceMatrix.ZeroCountPolicy(rawValue: zeroCount) else {
             throw CommandError("--zero-count must be ones or skip, got '\(zeroCount)'")
         }

@@ -45,6 +45,7 @@ struct TokenizeCommand: ParsableCommand {
 
     func run() throws {
         let vocabulary = try Vocabulary(path: model, allowDefaultPreTokenizer: allowDefaultPretokenizer)
+        for warning in vocabulary.warnings { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
         let input: TextInput
         if let file {
             input = try TextInput.read(path: file)

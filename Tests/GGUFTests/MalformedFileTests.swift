@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import GGUF
+import Kernels
 import TestSupport
 
 /// Broken files, built byte by byte: each gives one precise error naming the file, the field
@@ -169,6 +170,41 @@ struct MalformedFileTests {
         var h = Self.valid()
         h.bytes.removeLast(8)
         try expectError(h.bytes, .offsetPastEnd, field: "tensor 'y'.offset", containing: "data at offset 32 with 32 bytes runs past the end of the data section (56 bytes")
+    }
+
+    @Test("Tensor data that overlap, leave a gap or do not match type × shape (llama.cpp's rule: in order, padded)")
+    func dataLayout() throws {
+        var overlap = RawGGUFBuilder()
+        overlap.header(tensors: 2, keys: 0)
+        overlap.tensorInfo("x", shape: [4], offset: 0)
+        overlap.tensorInfo("y", shape: [4, 2], offset: 0)
+        overlap.padData(dataBytes: 64)
+        try expectError(overlap.bytes, .invalidValue, field: "tensor_infos[1] 'y'.offset", containing: "data offset 0, expected 32")
+        var size = RawGGUFBuilder()   // x claims 64 bytes, but y starts after 32
+        size.header(tensors: 2, keys: 0)
+        size.tensorInfo("x", shape: [16], offset: 0)
+        size.tensorInfo("y", shape: [4, 2], offset: 32)
+        size.padData(dataBytes: 96)
+        try expectError(size.bytes, .invalidValue, field: "tensor_infos[1] 'y'.offset", containing: "data offset 32, expected 64")
+        var gap = RawGGUFBuilder()
+        gap.header(tensors: 1, keys: 0)
+        gap.tensorInfo("x", shape: [4], offset: 32)
+        gap.padData(dataBytes: 64)
+        try expectError(gap.bytes, .invalidValue, field: "tensor_infos[0] 'x'.offset", containing: "data offset 32, expected 0")
+    }
+
+    @Test("Control bytes and very long names in a damaged file stay one short line")
+    func damagedNamesStayOneLine() throws {
+        var g = RawGGUFBuilder()
+        g.header(tensors: 1, keys: 0)
+        g.tensorInfo("a\u{1B}[31m\nb\0" + String(repeating: "z", count: 40), shape: [4], type: 99, offset: 0)
+        g.padData(dataBytes: 64)
+        let error = try #require(try openError(g.bytes))
+        #expect(!error.description.contains("\u{1B}") && !error.description.contains("\n") && !error.description.contains("\0"))
+        #expect(error.description.contains("a\\u{1B}[31m\\nb\\0"), "\(error.description)")
+        let long = GGUFError(file: "f.gguf", field: String(repeating: "k", count: 70_000), kind: .invalidValue,
+                             message: String(repeating: "m", count: 70_000))
+        #expect(long.description.count <= ErrorText.lineLimit && !long.description.contains("\n"))
     }
 
     @Test("Bad shapes: too many dimensions, a row not made of whole blocks")

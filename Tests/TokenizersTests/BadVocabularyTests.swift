@@ -104,7 +104,29 @@ struct BadVocabularyTests {
 
         writer = Self.bytePairVocabulary()
         writer.metadata.set("tokenizer.ggml.bos_token_id", .uint32(999))
-        #expect(try Self.error(writer)?.field == "tokenizer.ggml.bos_token_id")
+        #expect(try Self.error(writer) == nil)
+    }
+
+    @Test("A special id outside the vocabulary keeps the default with a warning, whatever its value (llama.cpp's rule)")
+    func specialIDsOutsideTheVocabulary() throws {
+        let directory = try TemporaryDirectory()
+        var ids: [Int32?] = []
+        var warnings: [[String]] = []
+        for value: GGUFValue in [.uint32(999), .uint32(UInt32.max), .int32(-1), .uint32(3)] {
+            var writer = Self.bytePairVocabulary()
+            writer.metadata.set("tokenizer.ggml.bos_token_id", value)
+            let path = directory.file("v\(ids.count).gguf")
+            try writer.write(to: path)
+            let vocabulary = try Vocabulary(path: path)
+            ids.append(vocabulary.special.beginOfSequence)
+            warnings.append(vocabulary.warnings)
+        }
+        #expect(ids[0] == ids[1] && ids[1] == ids[2], "999, 0xFFFFFFFF and -1 are treated alike")
+        #expect(ids[3] == 3)
+        for index in 0..<3 {
+            #expect(warnings[index].count == 1 && warnings[index][0].contains("tokenizer.ggml.bos_token_id"), "\(warnings[index])")
+        }
+        #expect(warnings[3].isEmpty)
     }
 
     @Test("Invalid UTF-8 is tokenized as llama.cpp does and reported", .needsFixtures)

@@ -132,3 +132,34 @@ struct FormulaTests {
         }
     }
 }
+
+/// The checks that keep a formula from reaching a quantizer with weights it cannot use.
+@Suite("Formula guards")
+struct FormulaGuardTests {
+    @Test("Every built-in and the usual expressions pass the probes; NaN, infinite or negative weights do not")
+    func probes() throws {
+        let registry = FormulaRegistry.standard
+        for name in registry.names + ["lognormal(0.25)", "lognormal(1)", "floor(0.01)", "qw*sqrt(sigma2 + x*x)", "pow(qw, 0.8)*x*x", "qw + 1e-3*mean_qw"] {
+            let formula = try registry.parse(name)
+            #expect(FormulaProbe.problem(formula) == nil, "\(name): \(FormulaProbe.problem(formula) ?? "")")
+        }
+        for bad in ["qw/0", "log(-1)", "sqrt(-qw)", "-qw", "1e999", "x", "log(qw)", "1/abs(x)", "qw - 1"] {
+            let formula = try registry.parse(bad)
+            let problem = try #require(FormulaProbe.problem(formula), "\(bad) passed the probes")
+            #expect(problem.contains("weights must be finite and at least 0"), "\(bad): \(problem)")
+        }
+    }
+
+    @Test("Nesting is bounded: a formula 40,000 levels deep is a one-line error, not a stack overflow")
+    func nestingIsBounded() {
+        for deep in [String(repeating: "(", count: 40_000) + "qw" + String(repeating: ")", count: 40_000),
+                     String(repeating: "-", count: 50_000) + "qw",
+                     "qw" + String(repeating: "^qw", count: 50_000)] {
+            #expect { try FormulaRegistry.standard.parse(deep) } throws: { error in
+                let text = "\(error)"
+                return text.contains("nests more than \(256) levels deep") && !text.contains("\n") && text.count <= 1000
+            }
+        }
+        #expect(throws: Never.self) { try FormulaRegistry.standard.parse(String(repeating: "(", count: 200) + "qw" + String(repeating: ")", count: 200)) }
+    }
+}

@@ -99,6 +99,21 @@ struct ComputeCommandTests {
     /// 1.5% of llama-imatrix's log (the last within 1%), the same 126 entries with counts 4096, `blk.0.attn_q/k/v`
     /// within 1e-3 per column, every entry at cosine ≥ 0.999 and relative L2 ≤ 3% against both
     /// of llama.cpp's imatrix files (default and f32 K/V); the legacy file the same way.
+    @Test("gemma-3-270m (quantized weights): -b 512 and -b 2048 give the same imatrix bytes and the same PPL", .needsModel, .needsFixtures)
+    func quantizedBatchIndependence() throws {
+        let directory = try TemporaryDirectory()
+        var outputs: [String] = []
+        for batch in ["512", "2048"] {
+            let run = try InspectCommandTests.imx(["compute", "-m", TestEnvironment.gemmaModel(), "-f", TestEnvironment.fixture("text/gpl3-apache2.txt"),
+                                                   "-c", "512", "--chunks", "4", "-b", batch, "-t", "2", "-o", directory.file("b\(batch).gguf")])
+            #expect(run.status == 0, "\(run.stderr)")
+            outputs.append(run.stdout.split(separator: "\n").filter { $0.hasPrefix("[1]") || $0.contains("Final estimate") }.joined(separator: "\n"))
+        }
+        #expect(!outputs[0].isEmpty && outputs[0] == outputs[1])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: directory.file("b512.gguf")))
+                == Data(contentsOf: URL(fileURLWithPath: directory.file("b2048.gguf"))))
+    }
+
     @Test("gemma-3-270m: llama-imatrix's per-chunk PPL, entries, counts and sums, GGUF and dat", .needsModel, .needsFixtures)
     func gemma() throws {
         let directory = try TemporaryDirectory()

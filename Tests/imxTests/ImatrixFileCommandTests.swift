@@ -124,7 +124,7 @@ struct ImatrixFileCommandTests {
             try facade.writer.addTensor(name: "blk.0.attn_q.weight.counts", shape: [3], float32: [1, 1, 1])
         }
         #expect { try StoredImatrix.read(path: mismatched) } throws: { error in
-            "\(error)".hasPrefix("\(mismatched): blk.0.attn_q.weight.counts: 3 counts do not divide 4 sums")
+            "\(error)".hasPrefix("\(mismatched): blk.0.attn_q.weight.counts: shape [3] does not match blk.0.attn_q.weight.in_sum2's [4]: expected [1]")
         }
         let unpaired = try write { facade in
             facade.addImatrixMetadata()
@@ -132,6 +132,51 @@ struct ImatrixFileCommandTests {
         }
         #expect { try StoredImatrix.read(path: unpaired) } throws: { error in
             "\(error)".hasPrefix("\(unpaired): blk.0.attn_q.weight.counts: mismatched sums and counts")
+        }
+    }
+
+    @Test("Huge or fractional-overflow counts, negative Σx², chunk sizes below 1 and shapes that disagree: one-line errors in every reader")
+    func implausibleValues() throws {
+        let directory = try TemporaryDirectory()
+        func write(_ name: String, sums: [Float] = [1, 2, 3, 4], sumsShape: [Int] = [4], counts: [Float] = [3],
+                   countsShape: [Int] = [1], chunkSize: GGUFValue = .uint32(512)) throws -> String {
+            var facade = GGUFWriterFacade()
+            facade.addImatrixMetadata()
+            facade.writer.metadata.set("imatrix.chunk_size", chunkSize)
+            try facade.writer.addTensor(name: "blk.0.attn_q.weight.in_sum2", shape: sumsShape, float32: sums)
+            try facade.writer.addTensor(name: "blk.0.attn_q.weight.counts", shape: countsShape, float32: counts)
+            let path = directory.file(name + ".gguf")
+            try facade.writer.write(to: path)
+            return path
+        }
+        let cases: [(path: String, field: String, text: String)] = [
+            (try write("huge", counts: [9.3e18]), "blk.0.attn_q.weight.counts[0]", "invalid token count"),
+            (try write("max", counts: [Float(Int64.max)]), "blk.0.attn_q.weight.counts[0]", "invalid token count"),
+            (try write("negative", sums: [1, -2, 3, 4]), "blk.0.attn_q.weight.in_sum2[1]", "negative sum of squares -2.0"),
+            (try write("chunk0", chunkSize: .uint32(0)), "imatrix.chunk_size", "chunk size 0 (must be at least 1)"),
+            (try write("chunkneg", chunkSize: .int32(-3)), "imatrix.chunk_size", "chunk size -3"),
+            (try write("shape", sums: [1, 2, 3, 4, 5, 6, 7, 8], sumsShape: [4, 2], counts: [1, 1], countsShape: [2]),
+             "blk.0.attn_q.weight.counts", "shape [2] does not match"),
+        ]
+        for item in cases {
+            #expect { try StoredImatrix.read(path: item.path) } throws: { error in
+                "\(error)".hasPrefix("\(item.path): \(item.field): ") && "\(error)".contains(item.text)
+            }
+            for command in [["stats", item.path], ["convert", item.path, "-o", directory.file("out.gguf")]] {
+                let result = try InspectCommandTests.imx(command)
+                #expect(result.status == 1, "\(command): \(result.stderr)")
+                #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains(item.field), "\(command): \(result.stderr)")
+            }
+        }
+        // Legacy: a negative stored value.
+        var legacy = [UInt8]()
+        func int32(_ value: Int32) { withUnsafeBytes(of: value.littleEndian) { legacy += $0 } }
+        int32(1); int32(5); legacy += Array("w.abc".utf8); int32(1); int32(2)
+        for value: Float in [1, -0.5] { withUnsafeBytes(of: value.bitPattern.littleEndian) { legacy += $0 } }
+        let datPath = directory.file("negative.dat")
+        try Data(legacy).write(to: URL(fileURLWithPath: datPath))
+        #expect { try StoredImatrix.read(path: datPath) } throws: { error in
+            "\(error)" == "\(datPath): w.abc.values[1]: negative sum of squares -0.5"
         }
     }
 }

@@ -80,6 +80,8 @@ struct PerplexityCommandTests {
             ("key.gguf", { metadata, _ in metadata.remove("qwen3.attention.layer_norm_rms_epsilon") },
              "qwen3.attention.layer_norm_rms_epsilon: required key is missing"),
             ("shape.gguf", { _, _ in }, "blk.0.ffn_norm.weight: shape [16], expected [32]"),
+            ("blocks.gguf", { metadata, _ in metadata.set("qwen3.block_count", .uint32(0x7FFF_FFFF)) },
+             "qwen3.block_count: 2147483647 blocks, but the file has only"),
         ]
         for testCase in cases {
             var metadata = source.metadata
@@ -101,5 +103,46 @@ struct PerplexityCommandTests {
             #expect(result.stderr.contains(path + ": " + testCase.message), "\(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
         }
+    }
+
+    /// A copy of `source` with element `index` of tensor `name` (F32) set to `value`.
+    static func damagedCopy(_ source: String, tensor name: String, index: Int, value: Float, to path: String) throws {
+        let file = try GGUFFile(path: source)
+        var writer = GGUFWriter()
+        for key in file.metadata.keys where key != "general.alignment" { writer.metadata.set(key, file.metadata[key]!) }
+        for tensor in file.tensors {
+            var data = Array(file.data(of: tensor))
+            if tensor.name == name {
+                #expect(tensor.type == .f32)
+                withUnsafeBytes(of: value.bitPattern.littleEndian) { data.replaceSubrange((index * 4)..<(index * 4 + 4), with: $0) }
+            }
+            try writer.addTensor(name: tensor.name, type: tensor.type, shape: tensor.shape, data: data)
+        }
+        try writer.write(to: path)
+    }
+
+    @Test("Non-finite weights: perplexity and compute stop with the tensor and the chunk named, never PPL = nan or a trap", .needsFixtures)
+    func nonFiniteWeights() throws {
+        let directory = try TemporaryDirectory()
+        let text = try TestEnvironment.fixture("text/gpl3-apache2.txt")
+        let router = directory.file("router.gguf")
+        try Self.damagedCopy(TestEnvironment.fixture("moe/tiny-mixtral.gguf"), tensor: "blk.2.ffn_gate_inp.weight",
+                             index: 0, value: .nan, to: router)
+        let output = directory.file("output.gguf")
+        try Self.damagedCopy(TestEnvironment.fixture("dense/tiny-llama.gguf"), tensor: "output.weight",
+                             index: 5, value: .infinity, to: output)
+        let runs: [(arguments: [String], message: String)] = [
+            (["perplexity", "-m", router], router + ": blk.2.ffn_gate_inp.weight: non-finite router logits for chunk 1 (token 64 of the chunk)"),
+            (["compute", "-m", router, "--no-ppl", "-o", directory.file("i.gguf")],
+             router + ": blk.2.ffn_gate_inp.weight: non-finite router logits for chunk 1 (token 0 of the chunk)"),
+            (["perplexity", "-m", output], output + ": output.weight: non-finite logits in chunk 1 (position 65 of the chunk)"),
+        ]
+        for run in runs {
+            let result = try Self.imx(run.arguments + ["-f", text, "-c", "128", "--chunks", "2", "-t", "2"])
+            #expect(result.status == 1, "\(run.arguments): \(result.stderr)")
+            #expect(result.stderr.contains(run.message), "\(result.stderr)")
+            #expect(!result.stdout.contains("nan") && !result.stdout.contains("inf"), "\(result.stdout)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory.file("i.gguf")))
     }
 }

@@ -204,6 +204,16 @@ struct SweepCommandTests {
             (#""threads": 2"#, #""thread": 2"#, "thread: unknown key"),
             (#""types": ["Q8_0","Q4_0"]"#, #""types": ["Q8_0","Q9_K"]"#, "types[1]"),
             (#""context": 128, "chunks": 4"#, #""context": "128", "chunks": 4"#, "evaluation.context: expected an integer"),
+            (#""context": 128, "chunks": 4"#, #""context": 64.5, "chunks": 4"#, "evaluation.context: expected an integer, found 64.5"),
+            (#""type": "TYPE" } ]"#, #""type": "TYPE" }, ]"#, "json: not valid JSON: line 8, column "),
+            (#""chunks": 3 }"#, #""chunks": 3, }"#, "trailing comma before '}'"),
+            (#""formulas": ["llama", "uniform"]"#, #""formulas": ["llama", "qw/0"]"#, "formulas: 'qw/0' gives -nan for qw = 0.0"),
+            (#""formulas": ["llama", "uniform"]"#, #""formulas": ["llama", "log(-1)"]"#, "formulas: 'log(-1)' gives"),
+            (#""formulas": ["llama", "uniform"]"#, #""formulas": ["llama", "sqrt(-qw)"]"#, "formulas: 'sqrt(-qw)' gives -nan"),
+            (#""formulas": ["llama", "uniform"]"#, #""formulas": ["llama", "-qw"]"#, "formulas: '-qw' gives -0.0001"),
+            (#""formulas": ["llama", "uniform"]"#, #""formulas": ["llama", "1e999"]"#, "formulas: '1e999' gives inf"),
+            (#""formulas": ["llama", "uniform"]"#, "\"formulas\": [\"llama\", \"" + String(repeating: "(", count: 40_000) + "qw" + String(repeating: ")", count: 40_000) + "\"]",
+             "position 257: the expression nests more than 256 levels deep"),
           ])
     func badConfigs(original: String, replacement: String, expected: String) throws {
         let directory = try TemporaryDirectory()
@@ -216,6 +226,22 @@ struct SweepCommandTests {
         let lines = run.stderr.split(separator: "\n")
         #expect(lines.count == 1 && run.stderr.contains(expected), "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: output))
+    }
+}
+
+extension SweepCommandTests {
+    @Test("an imatrix file of another model is refused by --dry-run, naming the entry", .needsFixtures)
+    func imatrixOfAnotherModel() throws {
+        let directory = try TemporaryDirectory()
+        let other = try TestEnvironment.fixture("dense/tiny-llama.gpl-apache.c128x4.imatrix.gguf")
+        let config = try Self.config(output: directory.file("out"))
+            .replacingOccurrences(of: #""imatrix": { "context": 128, "chunks": 3 }"#, with: #""imatrix": { "file": "\#(other)" }"#)
+        #expect(config.contains(other))
+        try Self.write(config, to: directory.file("other.json"))
+        let run = try InspectCommandTests.imx(["sweep", directory.file("other.json"), "--dry-run"])
+        #expect(run.status == 1)
+        #expect(run.stderr.split(separator: "\n").count == 1 && run.stderr.contains("imatrix.file: ") && run.stderr.contains("(an imatrix of another model?)"),
+                "\(run.stderr)")
     }
 }
 

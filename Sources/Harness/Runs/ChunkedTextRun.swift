@@ -1,3 +1,4 @@
+import Foundation
 import GGUF
 import Model
 import Tokenizers
@@ -24,6 +25,7 @@ enum ChunkedTextRun {
     static func plan(model: TransformerModel, textPath: String, contextLength: Int, chunks: Int?,
                      parseSpecial: Bool = false, skippedChunks: Int = 0) throws -> PerplexityPlan {
         let vocabulary = try Vocabulary(file: model.file)
+        for warning in vocabulary.warnings { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
         let input = try TextInput.read(path: textPath)
         var tokenizer = Tokenizer(vocabulary: vocabulary)
         var tokens = tokenizer.encode(input.bytes, addSpecial: true, parseSpecial: parseSpecial)

@@ -131,7 +131,11 @@ public struct ImatrixRun {
         let plan = try ChunkedTextRun.plan(model: model, textPath: settings.textPath, contextLength: settings.contextLength,
                                            chunks: settings.chunks, parseSpecial: settings.parseSpecial,
                                            skippedChunks: settings.fromChunk)
-        collection.datasets.append(settings.textPath)
+        // A resumed run (`--from-chunk` after a file of the same text) continues that dataset
+        // rather than listing it again, so its file is the uninterrupted run's.
+        if settings.fromChunk == 0 || collection.datasets.last != settings.textPath {
+            collection.datasets.append(settings.textPath)
+        }
         let chunksLoaded = collection.chunkCount
         let chunksPerBatch = max(1, settings.batchTokens / settings.contextLength)
         let loadSeconds = Date().timeIntervalSince(loadStart)
@@ -142,7 +146,8 @@ public struct ImatrixRun {
         let accumulator = ImatrixAccumulator(collection: collection, processOutput: settings.processOutput,
                                              threads: settings.threads)
         accumulator.source = settings.modelPath
-        let evaluator = PerplexityEvaluator(model: model, plan: plan, chunksPerBatch: chunksPerBatch)
+        var evaluator = PerplexityEvaluator(model: model, plan: plan, chunksPerBatch: chunksPerBatch)
+        evaluator.chunksBefore = settings.fromChunk
         var total = PerplexityAccumulator()
         var running: [Double] = []
         var saves: [Save] = []

@@ -1,3 +1,5 @@
+import Kernels
+
 /// A config that cannot run, as one line: `CONFIG: JSON.PATH: message`
 /// (e.g. `quickstart.json: formulas[2].lambda: the grid is empty`).
 public struct SweepConfigError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -13,5 +15,5 @@ public struct SweepConfigError: Error, CustomStringConvertible, Sendable, Equata
         self.message = message
     }
 
-    public var description: String { "\(file): \(path): \(message)" }
+    public var description: String { ErrorText.line("\(ErrorText.value(file, limit: 400)): \(ErrorText.value(path)): \(message)") }
 }

@@ -15,6 +15,9 @@ public enum SweepConfigLoader {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SweepConfigError(file: path, path: "file", message: "cannot read the config file")
         }
+        if let problem = JSONSyntaxCheck.firstError(in: [UInt8](data)) {
+            throw SweepConfigError(file: path, path: "json", message: "not valid JSON: \(problem)")
+        }
         let tree: Any
         do { tree = try JSONSerialization.jsonObject(with: data) } catch {
             throw SweepConfigError(file: path, path: "json", message: "not valid JSON (\(reason(of: error)))")
@@ -107,14 +110,26 @@ public enum SweepConfigLoader {
             }
         }
         try check(root, "", "")
+        try checkInteger(root["threads"], file: file, path: "threads")
         for section in ["calibration", "evaluation", "imatrix"] {
-            if let object = root[section] as? [String: Any] { try check(object, section, section) }
+            guard let object = root[section] as? [String: Any] else { continue }
+            try check(object, section, section)
+            for key in ["context", "chunks"] { try checkInteger(object[key], file: file, path: "\(section).\(key)") }
         }
         if let rules = root["recipe"] as? [Any] {
             for (index, rule) in rules.enumerated() {
                 if let object = rule as? [String: Any] { try check(object, "recipe[]", "recipe[\(index)]") }
             }
         }
+    }
+
+    /// A number where an integer is expected (Foundation's decoder reports `64.5` for an `Int`
+    /// without the path).
+    private static func checkInteger(_ value: Any?, file: String, path: String) throws(SweepConfigError) {
+        guard let number = value as? NSNumber, !(value is Bool) else { return }
+        let double = number.doubleValue
+        guard double.rounded() != double || abs(double) > 9.0e15 else { return }
+        throw SweepConfigError(file: file, path: path, message: "expected an integer, found \(number)")
     }
 
     private static func describe(_ error: DecodingError, file: String) -> SweepConfigError {

@@ -102,7 +102,10 @@ public struct SweepPlan: Sendable {
         }
         var imatrixBytes = Data()
         if let file = config.imatrix?.file {
-            do { _ = try StoredImatrix.read(path: file) } catch { throw fail("imatrix.file", error.description) }
+            do {
+                let stored = try StoredImatrix.read(path: file)
+                try ModelCompatibility.check(stored, against: modelFile)
+            } catch { throw fail("imatrix.file", error.description) }
             imatrixBytes = FileManager.default.contents(atPath: file) ?? Data()
         }
         if let policy = config.imatrix?.partialData {
@@ -131,6 +134,9 @@ public struct SweepPlan: Sendable {
             do { formula = try FormulaRegistry.standard.parse(baseline) } catch { throw fail("baseline", error.description) }
             formulas.insert(FormulaPoint(formula: formula, family: baseline, parameters: [:]), at: 0)
             warnings.append("note: baseline formula \(baseline) added to the grid")
+        }
+        for point in formulas {
+            if let problem = FormulaProbe.problem(point.formula) { throw fail("formulas", "'\(point.name)' \(problem)") }
         }
         let labels: [(String, GGMLType?)] = swept.isEmpty ? [("recipe", nil)] : swept.map { ($0.name, $0) }
         var points: [Point] = []

@@ -11,6 +11,11 @@ import Model
 /// 16 rows are ignored (llama.cpp's filter for tiny ubatches); expert slices never are.
 /// An expert tensor's count grows by one per (token, selected expert).
 ///
+/// Each chunk's Σx² is summed in float64 (every square is exact there, rows in token order) and
+/// then added to the total, which is kept in float32 as the files store it: so the result does
+/// not depend on the thread count or on how chunks are batched, and a run resumed from a saved
+/// file continues from exactly the numbers the uninterrupted run had.
+///
 /// A non-finite input stops collection: ``failure`` names the tensor, the expert and the chunk,
 /// and the run reports it after the batch.
 public final class ImatrixAccumulator: ActivationObserver {
@@ -23,9 +28,12 @@ public final class ImatrixAccumulator: ActivationObserver {
     public private(set) var failure: ImatrixError?
     /// Where the current batch's rows come from, for error messages: the 0-based chunk number
     /// of its first row and the rows per chunk.
-    public var batchOrigin = (firstChunk: 0, chunkSize: 1)
+    public var batchOrigin = (firstChunk: 0, chunkSize: Int.max)
     /// The model's file, for error messages.
     public var source = "model"
+
+    /// One chunk's Σx² for the product being added (reused between products).
+    private var chunkSums: [Double] = []
 
     /// Dense products with fewer rows are not collected (llama.cpp: `src1->ne[1] < 16`).
     public static let minimumDenseRows = 16
@@ -69,13 +77,36 @@ public final class ImatrixAccumulator: ActivationObserver {
             matrix = 0
         }
         entry!.counts[matrix] += Int64(activation.rows)
+        if chunkSums.count < columns { chunkSums = [Double](repeating: 0, count: columns) }
         let finite = entry!.sums.withUnsafeMutableBufferPointer { sums -> Bool in
             let target = sums.baseAddress! + matrix * columns
-            ColumnSquares.accumulate(activation.input, rows: activation.rows, columns: columns, into: target, threads: threads)
-            for j in 0..<columns where !target[j].isFinite { return false }
-            return true
+            return chunkSums.withUnsafeMutableBufferPointer { scratch -> Bool in
+                var first = 0
+                while first < activation.rows {
+                    let end = chunkEnd(activation, from: first)
+                    let partial = scratch.baseAddress!
+                    partial.update(repeating: 0, count: columns)
+                    ColumnSquares.accumulate(activation.input + first * columns, rows: end - first, columns: columns,
+                                             into: partial, threads: threads)
+                    for j in 0..<columns { target[j] = Double(Float(target[j] + partial[j])) }
+                    first = end
+                }
+                for j in 0..<columns where !target[j].isFinite { return false }
+                return true
+            }
         }
         if !finite { failure = nonFiniteError(activation) }
+    }
+
+    /// One past the last row from `first` on that belongs to the same chunk as row `first`
+    /// (rows are in token order; an expert's rows are its tokens, ascending).
+    private func chunkEnd(_ activation: ObservedActivation, from first: Int) -> Int {
+        let size = max(1, batchOrigin.chunkSize)
+        guard let expert = activation.expert else { return min(activation.rows, (first / size + 1) * size) }
+        let chunk = Int(expert.tokenIndices[first]) / size
+        var end = first + 1
+        while end < activation.rows, Int(expert.tokenIndices[end]) / size == chunk { end += 1 }
+        return end
     }
 
     /// The error for a product whose input holds a non-finite value, naming the chunk of the

@@ -9,13 +9,16 @@ public enum ImatrixGGUFFormat {
     static let countsSuffix = ".counts"
     /// ggml's `GGML_MAX_NAME`: tensor names are at most 63 bytes.
     static let maximumNameBytes = 63
+    /// Counts from 2⁶³ up do not fit the 64-bit counts (and no run sees that many tokens).
+    static let maximumCount = Float(Int64.max)
     static let metadataKeys = ["imatrix.datasets", "imatrix.chunk_count", "imatrix.chunk_size"]
 
     /// Reads a GGUF imatrix.
     /// - Throws: ``ImatrixError`` for an invalid GGUF, a GGUF that is not an imatrix (another
     ///   `general.type`, or missing `imatrix.*` keys), a sums tensor without its counts or the
-    ///   reverse, a non-F32 tensor, counts that do not divide the sums, negative counts, or
-    ///   non-finite values.
+    ///   reverse, a non-F32 tensor, a sums shape that does not match its counts, a count that
+    ///   is negative, fractional beyond rounding or too large for 64 bits, a negative or
+    ///   non-finite sum, a negative chunk count or a chunk size below 1.
     public static func decode(path: String) throws(ImatrixError) -> StoredImatrix {
         let file: GGUFFile
         do { file = try GGUFFile(path: path) } catch { throw ImatrixError(file: path, field: error.field, message: error.message) }
@@ -38,6 +41,8 @@ public enum ImatrixGGUFFormat {
         } catch {
             throw invalid(error.field, error.message)
         }
+        guard chunkCount >= 0 else { throw invalid("imatrix.chunk_count", "negative chunk count \(chunkCount)") }
+        guard chunkSize >= 1 else { throw invalid("imatrix.chunk_size", "chunk size \(chunkSize) (must be at least 1)") }
         guard !file.tensors.isEmpty else { throw invalid("tensors", "no data in file") }
 
         var names: [String] = []
@@ -62,6 +67,10 @@ public enum ImatrixGGUFFormat {
             for tensor in [sumsTensor, countsTensor] where tensor.type != .f32 {
                 throw invalid(tensor.name, "sums and counts must be F32, found \(tensor.type.name)")
             }
+            let matrices = sumsTensor.shape.dropFirst().reduce(1, *)
+            guard countsTensor.shape.first == 1, countsTensor.elementCount == matrices else {
+                throw invalid(countsTensor.name, "shape \(countsTensor.shape) does not match \(sumsTensor.name)'s \(sumsTensor.shape): expected [1\(matrices > 1 ? ", \(matrices)" : "")]")
+            }
             let values: [Float], rawCounts: [Float]
             do {
                 values = try file.dequantize(sumsTensor, threads: 1)
@@ -75,7 +84,10 @@ public enum ImatrixGGUFFormat {
             if let bad = values.firstIndex(where: { !$0.isFinite }) {
                 throw invalid("\(sumsTensor.name)[\(bad)]", "non-finite value \(values[bad])")
             }
-            if let bad = rawCounts.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
+            if let bad = values.firstIndex(where: { $0 < 0 }) {
+                throw invalid("\(sumsTensor.name)[\(bad)]", "negative sum of squares \(values[bad])")
+            }
+            if let bad = rawCounts.firstIndex(where: { !$0.isFinite || $0 < 0 || $0 >= maximumCount }) {
                 throw invalid("\(countsTensor.name)[\(bad)]", "invalid token count \(rawCounts[bad])")
             }
             entries.append(StoredImatrix.Entry(name: name, values: values,

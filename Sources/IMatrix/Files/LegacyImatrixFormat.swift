@@ -41,6 +41,9 @@ public enum LegacyImatrixFormat {
             if let bad = values.firstIndex(where: { !$0.isFinite }) {
                 throw ImatrixError(file: path, field: "\(name).values[\(bad)]", message: "non-finite value \(values[bad])")
             }
+            if let bad = values.firstIndex(where: { $0 < 0 }) {
+                throw ImatrixError(file: path, field: "\(name).values[\(bad)]", message: "negative sum of squares \(values[bad])")
+            }
             entries.append(StoredImatrix.Entry(name: name, values: values, counts: [Int64(calls)]))
         }
         var datasets: [String] = []

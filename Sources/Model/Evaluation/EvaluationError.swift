@@ -1,3 +1,5 @@
+import Kernels
+
 /// A problem with the input of an evaluation (text, chunking), as one line:
 /// `SOURCE: FIELD: message`, e.g. `notes.txt: tokens: need at least 1024 tokens …`.
 public struct EvaluationError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -14,5 +16,5 @@ public struct EvaluationError: Error, CustomStringConvertible, Sendable, Equatab
         self.message = message
     }
 
-    public var description: String { "\(source): \(field): \(message)" }
+    public var description: String { ErrorText.line("\(ErrorText.value(source, limit: 400)): \(ErrorText.value(field)): \(message)") }
 }

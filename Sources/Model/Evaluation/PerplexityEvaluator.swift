@@ -23,6 +23,9 @@ public struct PerplexityEvaluator {
     public let chunksPerBatch: Int
     /// Vocabulary entries per logits block.
     public var vocabularyBlockWidth = 1024
+    /// Chunks of the text before the plan's first (`--from-chunk`), so errors name the chunk
+    /// by its number in the whole text.
+    public var chunksBefore = 0
 
     public init(model: TransformerModel, plan: PerplexityPlan, chunksPerBatch: Int) {
         self.model = model
@@ -50,6 +53,8 @@ public struct PerplexityEvaluator {
     }
 
     /// Runs `chunks` of the plan as one forward batch.
+    /// - Throws: ``GGUFError`` from the forward pass, or for a non-finite log-probability (naming
+    ///   the chunk and the position).
     /// - Parameter scoring: whether to compute the logits of the scored positions; without
     ///   scoring the output projection does not run at all.
     /// - Returns: per chunk, the log-probabilities of its scored predictions (empty arrays
@@ -58,7 +63,8 @@ public struct PerplexityEvaluator {
                          scoring: Bool) throws(GGUFError) -> [[Double]] {
         let positions = Array(plan.scoredPositions)
         let (tokens, targets) = plan.batch(chunks: chunks)
-        let batch = TokenBatch(tokens: tokens, sequenceLength: plan.contextLength)
+        var batch = TokenBatch(tokens: tokens, sequenceLength: plan.contextLength)
+        batch.firstChunk = chunksBefore + chunks.lowerBound
         guard scoring else {
             try model.evaluate(batch, observer: observer, logits: nil)
             return chunks.map { _ in [] }
@@ -68,6 +74,11 @@ public struct PerplexityEvaluator {
                                     consume: scorer.consume)
         try model.evaluate(batch, observer: observer, logits: request)
         let logProbabilities = scorer.logProbabilities()
+        if let bad = logProbabilities.firstIndex(where: { !$0.isFinite }) {
+            let (chunk, index) = bad.quotientAndRemainder(dividingBy: max(1, positions.count))
+            throw GGUFError(file: model.file.path, field: model.outputTensorName, kind: .invalidValue,
+                            message: "non-finite logits in chunk \(batch.firstChunk + chunk + 1) (position \(positions[index]) of the chunk): the model's weights or activations overflow, so its perplexity is undefined")
+        }
         return (0..<chunks.count).map { offset in
             Array(logProbabilities[(offset * positions.count)..<((offset + 1) * positions.count)])
         }

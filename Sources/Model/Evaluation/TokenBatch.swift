@@ -5,6 +5,8 @@ public struct TokenBatch: Sendable, Equatable {
     public var tokens: [Int32]
     /// Tokens per sequence.
     public var sequenceLength: Int
+    /// The 0-based number of the first sequence among all chunks of the run, for messages.
+    public var firstChunk = 0
 
     /// - Precondition: `tokens.count` is a positive multiple of `sequenceLength`.
     public init(tokens: [Int32], sequenceLength: Int) {

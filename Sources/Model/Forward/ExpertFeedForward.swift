@@ -25,15 +25,21 @@ struct ExpertFeedForward {
         let expertOutput: FloatBuffer
     }
 
+    /// - Parameter rows: names a batch row in errors (its chunk and position).
     func run(_ x: UnsafePointer<Float>, rows: Int, project: Projection, operations: RowOperations,
              gateBuffer: UnsafeMutablePointer<Float>, upBuffer: UnsafeMutablePointer<Float>,
-             buffers: Buffers, into output: UnsafeMutablePointer<Float>) throws(GGUFError) {
+             buffers: Buffers, rowNames: BatchRowNames, into output: UnsafeMutablePointer<Float>) throws(GGUFError) {
         let width = router.inFeatures
         let logits = buffers.routerLogits.reserve(rows * expertCount)
         try project(router, input: x, rows: rows, into: logits)
         let selected = buffers.selected.reserve(rows * usedCount)
         let weights = buffers.weights.reserve(rows * usedCount)
         route(logits: logits, rows: rows, selected: selected, weights: weights, threads: operations.threads)
+        // Non-finite router logits select no expert (id −1): stop before anything indexes by it.
+        for slot in 0..<(rows * usedCount) where selected[slot] < 0 || !weights[slot].isFinite {
+            throw GGUFError(file: rowNames.source, field: router.name, kind: .invalidValue,
+                            message: "non-finite router logits for \(rowNames.describe(slot / usedCount)): the router's weights or its input overflow")
+        }
 
         // Tokens of each expert, in token order, and where each expert's list starts.
         var counts = [Int](repeating: 0, count: expertCount)

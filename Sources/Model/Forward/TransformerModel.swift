@@ -42,6 +42,7 @@ public final class TransformerModel {
         self.options = options
         let metadata = file.metadata
         let family = try ArchitectureFamily(metadata: metadata)
+        try Self.checkBlockCount(file)
         let embeddingTensor = try file.tensor(named: "token_embd.weight")
         let vocabularySize = embeddingTensor.shape.count >= 2 ? embeddingTensor.shape[1] : 0
         var spec: TransformerSpec
@@ -82,6 +83,15 @@ public final class TransformerModel {
         BLAS.setThreadCount(1)
     }
 
+    /// Refuses a `block_count` the file cannot hold (every block has its own tensors) before
+    /// anything is sized by it.
+    private static func checkBlockCount(_ file: GGUFFile) throws(GGUFError) {
+        let metadata = file.metadata
+        guard let blocks = try? metadata.int(.blockCount), blocks > file.tensors.count else { return }
+        throw GGUFError(file: metadata.source, field: try metadata.key(.blockCount), kind: .invalidValue,
+                        message: "\(blocks) blocks, but the file has only \(file.tensors.count) tensors (each block has its own)")
+    }
+
     /// Bytes of float32 weights held in memory by the cache.
     public var cachedWeightBytes: Int { store.cachedBytes }
 
@@ -118,6 +128,8 @@ public final class TransformerModel {
         let selected = selectedRows(batch, logits: logits)
         var rows = tokenCount
         var compacted = false // whether `hidden` holds only the selected rows, in request order
+        var rowNames = BatchRowNames(source: file.path, firstChunk: batch.firstChunk,
+                                     sequenceLength: batch.sequenceLength, compactedTokens: nil)
         for (layer, block) in blocks.enumerated() {
             let normed = space.normed.reserve(rows * width)
             operations.rmsNorm(hidden, weight: block.attentionNorm, rows: rows, width: width,
@@ -138,6 +150,7 @@ public final class TransformerModel {
                 hidden = compactHidden
                 rows = selected.count
                 compacted = true
+                rowNames.compactedTokens = selected
             }
             let projected = space.projected.reserve(rows * width)
             try project(block.attentionOutput, input: attention, rows: rows, into: projected)
@@ -148,7 +161,8 @@ public final class TransformerModel {
 
             operations.rmsNorm(hidden, weight: block.feedForwardNorm, rows: rows, width: width,
                                epsilon: spec.normEpsilon, into: normed)
-            try feedForward(block, input: normed, rows: rows, project: project, operations: operations, into: projected)
+            try feedForward(block, input: normed, rows: rows, project: project, operations: operations,
+                            rowNames: rowNames, into: projected)
             if let norm = block.postFeedForwardNorm {
                 operations.rmsNorm(projected, weight: norm, rows: rows, width: width, epsilon: spec.normEpsilon, into: projected)
             }
@@ -256,7 +270,8 @@ public final class TransformerModel {
     }
 
     private func feedForward(_ block: BlockWeights, input: UnsafePointer<Float>, rows: Int, project: Projection,
-                             operations: RowOperations, into output: UnsafeMutablePointer<Float>) throws(GGUFError) {
+                             operations: RowOperations, rowNames: BatchRowNames,
+                             into output: UnsafeMutablePointer<Float>) throws(GGUFError) {
         let space = workspace
         switch (block.feedForward, spec.feedForward) {
         case (.dense(let gate, let up, let down), .dense(_, let activation)):
@@ -269,7 +284,7 @@ public final class TransformerModel {
                                   activation: activation, normalizeWeights: normalize).run(
                 input, rows: rows, project: project, operations: operations,
                 gateBuffer: space.gate.reserve(rows * gate.outFeatures), upBuffer: space.up.reserve(rows * up.outFeatures),
-                buffers: space.experts, into: output)
+                buffers: space.experts, rowNames: rowNames, into: output)
         default:
             preconditionFailure("block weights were bound from the same spec")
         }

@@ -19,6 +19,8 @@ public final class Vocabulary: Sendable {
     public let special: SpecialTokenIDs
     /// Whether tokenizing with special tokens on adds BOS first / EOS last.
     public let addBOS: Bool
+    /// Problems tolerated while reading, as llama.cpp tolerates them (one `warning: …` line each).
+    public let warnings: [String]
     public let addEOS: Bool
     /// SentencePiece: whether a space is put before text that starts the input or follows a
     /// special token.
@@ -115,12 +117,16 @@ public final class Vocabulary: Sendable {
         self.ignoreMerges = ignoreMerges
         self.cleanSpaces = cleanSpaces
 
+        // llama.cpp's rule for every special id: one outside the vocabulary (32000 of 32000,
+        // 0xFFFFFFFF, −1) is ignored with a warning and the tokenizer's default is kept.
+        var warnings: [String] = []
         func specialID(_ key: String, _ fallback: Int32?) throws(GGUFError) -> Int32? {
-            guard let value = try metadata.intIfPresent(key) else {
-                return fallback.flatMap { $0 < n ? $0 : nil }
+            let usable = fallback.flatMap { $0 < n ? $0 : nil }
+            guard let value = try metadata.intIfPresent(key) else { return usable }
+            guard value >= 0, value < n else {
+                warnings.append("warning: \(file.path): \(key): token id \(value) is outside the vocabulary (\(n) tokens); using the default (\(usable.map { "\($0)" } ?? "none")), as llama.cpp does")
+                return usable
             }
-            if value == -1 || value == Int(UInt32.max) { return nil }
-            guard value >= 0, value < n else { throw invalid(key, "token id \(value) is outside the vocabulary (\(n) tokens)") }
             return Int32(value)
         }
         special.beginOfSequence = try specialID(VocabularyKey.bos, special.beginOfSequence)
@@ -129,6 +135,7 @@ public final class Vocabulary: Sendable {
         special.separator = try specialID(VocabularyKey.separator, nil)
         special.padding = try specialID(VocabularyKey.padding, nil)
         self.special = special
+        self.warnings = warnings
 
         let modelTitle = (try metadata.stringIfPresent("general.name") ?? "").lowercased()
         SpecialTokenRules.apply(to: &attributes, tokens: tokens, modelName: modelTitle)

@@ -3,7 +3,8 @@
 ///
 /// Grammar: `sum := product (('+'|'-') product)*`, `product := unary (('*'|'/') unary)*`,
 /// `unary := '-' unary | power`, `power := primary ('^' unary)?`,
-/// `primary := number | name | function '(' sum (',' sum)* ')' | '(' sum ')'`.
+/// `primary := number | name | function '(' sum (',' sum)* ')' | '(' sum ')'`, nested at most
+/// ``maximumNesting`` levels.
 struct ExpressionParser {
     private let source: String
     private let tokens: [ExpressionToken]
@@ -13,6 +14,9 @@ struct ExpressionParser {
     private var depth = 0
     private var maxDepth = 0
     private var used: Set<Int> = []
+    private var nesting = 0
+    /// How deeply operators and parentheses may nest (the parser recurses once per level).
+    static let maximumNesting = 256
 
     /// Compiles `source`; `parameters` are extra names the expression may use.
     static func compile(_ source: String, parameters: [String]) throws(FormulaError) -> ExpressionProgram {
@@ -71,6 +75,11 @@ struct ExpressionParser {
     }
 
     private mutating func parseUnary() throws(FormulaError) {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Self.maximumNesting else {
+            throw error("the expression nests more than \(Self.maximumNesting) levels deep")
+        }
         if accept("-") {
             try parseUnary()
             emit(.negate, stackChange: 0)

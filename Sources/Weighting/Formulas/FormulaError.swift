@@ -1,3 +1,5 @@
+import Kernels
+
 /// A formula that cannot be built: an unknown name, a bad parameter, or an expression that does
 /// not parse. One line, with the position for expressions, e.g.
 /// `formula 'pow(qw,)': position 8: expected an expression, found ')'`.
@@ -16,6 +18,6 @@ public struct FormulaError: Error, CustomStringConvertible, Sendable, Equatable 
     }
 
     public var description: String {
-        "formula '\(formula)': " + (position.map { "position \($0): " } ?? "") + message
+        ErrorText.line("formula '\(ErrorText.value(formula))': " + (position.map { "position \($0): " } ?? "") + message)
     }
 }

@@ -88,7 +88,7 @@ public struct FormulaRegistry: Sendable {
             let inside = trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)]
             return try formula(named: name, parameters: try arguments(String(inside), of: name, text: text), text: text)
         }
-        if trimmed.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), trimmed.contains("-") || trimmed.first?.isLetter == true,
+        if trimmed.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), trimmed.first != "-", trimmed.contains("-") || trimmed.first?.isLetter == true,
            !ExpressionProgram.variables.contains(trimmed) {
             // A bare word that is neither a formula nor a variable: report it as an unknown name.
             throw FormulaError(formula: text, message: "unknown formula name '\(trimmed)' (known: \(names.joined(separator: ", ")), or an expression)")

@@ -1,0 +1,56 @@
+/// Makes text from a file or a flag safe to print in a one-line error: control characters
+/// become visible escapes and long values are cut in the middle, so a damaged name (NUL, ESC,
+/// newlines, a 58 KB string) cannot break the line or flood the terminal.
+public enum ErrorText {
+    /// The longest value ``value(_:limit:)`` keeps whole.
+    public static let valueLimit = 160
+    /// The longest message ``line(_:limit:)`` keeps whole.
+    public static let lineLimit = 1000
+
+    /// `text` with control characters escaped (`\n`, `\t`, `\r`, `\0`, else `\u{1B}`), cut to
+    /// about `limit` characters: the start and the end are kept around `… (N characters cut) …`.
+    public static func value(_ text: String, limit: Int = valueLimit) -> String {
+        cut(escaped(text), limit: limit)
+    }
+
+    /// A whole message made one line: as ``value(_:limit:)`` with the message limit.
+    public static func line(_ text: String, limit: Int = lineLimit) -> String {
+        value(text, limit: limit)
+    }
+
+    /// Whether `text` is printable on one line as it is.
+    public static func isClean(_ text: String, limit: Int = lineLimit) -> Bool {
+        text.count <= limit && !text.unicodeScalars.contains(where: isControl)
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+    }
+
+    static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            guard isControl(scalar) else { result.append(scalar); continue }
+            let escape: String
+            switch scalar.value {
+            case 0x0A: escape = "\\n"
+            case 0x09: escape = "\\t"
+            case 0x0D: escape = "\\r"
+            case 0x00: escape = "\\0"
+            default: escape = "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            }
+            result.append(contentsOf: escape.unicodeScalars)
+        }
+        return String(result)
+    }
+
+    static func cut(_ text: String, limit: Int) -> String {
+        let count = text.count
+        guard count > limit, limit >= 16 else { return text }
+        // The marker's own length depends on the number it shows: size it for the largest.
+        let widest = " … (\(count) characters cut) … ".count
+        let keep = max(1, (limit - widest) / 2)
+        return "\(text.prefix(keep))… (\(count - 2 * keep) characters cut) …\(text.suffix(keep))"
+    }
+}
