@@ -10,7 +10,13 @@ public enum ErrorText {
     /// `text` with control characters escaped (`\n`, `\t`, `\r`, `\0`, else `\u{1B}`), cut to
     /// about `limit` characters: the start and the end are kept around `… (N characters cut) …`.
     public static func value(_ text: String, limit: Int = valueLimit) -> String {
-        cut(escaped(text), limit: limit)
+        let count = text.count
+        guard count > 4 * limit else { return cut(escaped(text), limit: limit) }
+        // Escape only what can be shown: the ends, then cut with the true length.
+        let head = escaped(String(text.prefix(limit))), tail = escaped(String(text.suffix(limit)))
+        let widest = " … (\(count) characters cut) … ".count
+        let keep = max(1, (limit - widest) / 2)
+        return "\(head.prefix(keep))… (\(count - 2 * keep) characters cut) …\(tail.suffix(keep))"
     }
 
     /// A whole message made one line: as ``value(_:limit:)`` with the message limit.
@@ -27,22 +33,25 @@ public enum ErrorText {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
     }
 
+    /// Linear in the text's UTF-8 length (a damaged file can hand over megabytes).
     static func escaped(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isControl) else { return text }
-        var result = String.UnicodeScalarView()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 16)
         for scalar in text.unicodeScalars {
-            guard isControl(scalar) else { result.append(scalar); continue }
-            let escape: String
-            switch scalar.value {
-            case 0x0A: escape = "\\n"
-            case 0x09: escape = "\\t"
-            case 0x0D: escape = "\\r"
-            case 0x00: escape = "\\0"
-            default: escape = "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            guard isControl(scalar) else {
+                bytes.append(contentsOf: String(scalar).utf8)
+                continue
             }
-            result.append(contentsOf: escape.unicodeScalars)
+            switch scalar.value {
+            case 0x0A: bytes.append(contentsOf: "\\n".utf8)
+            case 0x09: bytes.append(contentsOf: "\\t".utf8)
+            case 0x0D: bytes.append(contentsOf: "\\r".utf8)
+            case 0x00: bytes.append(contentsOf: "\\0".utf8)
+            default: bytes.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".utf8)
+            }
         }
-        return String(result)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func cut(_ text: String, limit: Int) -> String {

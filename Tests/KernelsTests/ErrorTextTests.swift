@@ -19,4 +19,13 @@ struct ErrorTextTests {
         #expect(ErrorText.line(String(repeating: "m", count: 58_000)).count <= ErrorText.lineLimit)
         #expect(ErrorText.value(String(repeating: "b", count: 100)) == String(repeating: "b", count: 100))
     }
+
+    @Test("A multi-megabyte value full of control bytes (a damaged GGUF key) is shortened without scanning it quadratically")
+    func hugeDamagedValue() {
+        let damaged = String(repeating: "k\u{4}\0\0\0\u{10}", count: 700_000)
+        let shown = ErrorText.value(damaged)
+        #expect(shown.count <= ErrorText.valueLimit && ErrorText.isClean(shown), "\(shown)")
+        #expect(shown.hasPrefix("k\\u{4}\\0") && shown.contains("characters cut"))
+    }
 }
+
