@@ -29,6 +29,8 @@ public final class GGUFFile: @unchecked Sendable {
     private let mapping: MappedFile
     private let tensorIndex: [String: Int]
     private let valueOffsets: [String: Int]
+    private let appliedOverrides: [MetadataOverride]
+    private let overriddenValues: [GGUFValue?]
 
     /// Opens, maps and validates the GGUF file at `path`.
     public init(path: String) throws(GGUFError) {
@@ -42,6 +44,8 @@ public final class GGUFFile: @unchecked Sendable {
         self.alignment = parsed.alignment
         self.dataOffset = parsed.dataOffset
         self.valueOffsets = parsed.valueOffsets
+        self.appliedOverrides = []
+        self.overriddenValues = []
         var index: [String: Int] = [:]
         for (i, tensor) in parsed.tensors.enumerated() { index[tensor.name] = i }
         self.tensorIndex = index
@@ -98,4 +102,31 @@ public final class GGUFFile: @unchecked Sendable {
         }
         return result
     }
+
+    /// The overrides this view of the file was made with (``overriding(_:)``), in order.
+    public var overrides: [MetadataOverride] { appliedOverrides }
+
+    /// Each override with what the file itself says, for reports:
+    /// `qwen3moe.expert_used_count=int:16 (the file says 8)`.
+    public var overrideNotes: [String] {
+        zip(appliedOverrides, overriddenValues).map { override, original in
+            "\(override) (the file says \(original.map(\.displayText) ?? "nothing: the key is absent"))"
+        }
+    }
+
+    /// The same file (mapping and tensors shared) seen with `metadata` in place of its own.
+    init(viewing file: GGUFFile, metadata: GGUFMetadata, overrides: [MetadataOverride], originals: [GGUFValue?]) {
+        path = file.path
+        version = file.version
+        self.metadata = metadata
+        tensors = file.tensors
+        alignment = file.alignment
+        dataOffset = file.dataOffset
+        mapping = file.mapping
+        tensorIndex = file.tensorIndex
+        valueOffsets = file.valueOffsets
+        appliedOverrides = overrides
+        overriddenValues = originals
+    }
 }
+

@@ -10,6 +10,13 @@ public struct GGUFMetadata: Sendable, Equatable {
     /// Keys in file (or insertion) order.
     public private(set) var keys: [String] = []
     private var values: [String: GGUFValue] = [:]
+    /// When set, every key asked for through a typed accessor is recorded (present or not), so
+    /// a metadata override can be checked against what the model really reads.
+    public var readLog: MetadataReadLog?
+
+    public static func == (lhs: GGUFMetadata, rhs: GGUFMetadata) -> Bool {
+        lhs.source == rhs.source && lhs.keys == rhs.keys && lhs.values == rhs.values
+    }
 
     /// Empty metadata attributed to `source`.
     public init(source: String = "<memory>") {
@@ -23,7 +30,10 @@ public struct GGUFMetadata: Sendable, Equatable {
     public subscript(key: String) -> GGUFValue? { values[key] }
 
     /// Whether `key` is present.
-    public func contains(_ key: String) -> Bool { values[key] != nil }
+    public func contains(_ key: String) -> Bool {
+        readLog?.record(key)
+        return values[key] != nil
+    }
 
     /// Stores `value` under `key`, replacing an earlier value in place or appending a new key.
     public mutating func set(_ key: String, _ value: GGUFValue) {
@@ -131,6 +141,7 @@ public struct GGUFMetadata: Sendable, Equatable {
     // MARK: - Helpers
 
     private func require<T>(_ key: String, expected: String, _ extract: (GGUFValue) -> T?) throws(GGUFError) -> T {
+        readLog?.record(key)
         guard let value = values[key] else {
             throw GGUFError(file: source, field: key, kind: .missingKey, message: "required key is missing")
         }
@@ -138,6 +149,7 @@ public struct GGUFMetadata: Sendable, Equatable {
     }
 
     private func optional<T>(_ key: String, expected: String, _ extract: (GGUFValue) -> T?) throws(GGUFError) -> T? {
+        readLog?.record(key)
         guard let value = values[key] else { return nil }
         return try convert(value, key: key, expected: expected, extract)
     }

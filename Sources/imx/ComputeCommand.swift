@@ -78,6 +78,7 @@ struct ComputeCommand: ParsableCommand {
         settings.weightCacheBytes = textRun.weightCacheBytes
         settings.activationPrecision = textRun.activationPrecision
         settings.quantizedProducts = !textRun.floatProducts
+        settings.metadataOverrides = try textRun.metadataOverrides
 
         var progress: ProgressLine?
         var printedChunks = false
@@ -120,6 +121,7 @@ struct ComputeCommand: ParsableCommand {
               + "\(Formatting.fixed(result.tokensPerSecond, 1)) tokens/s, peak memory \(memoryText), \(result.threads) threads")
         if let coverage = result.expertCoverage {
             print("")
+            for note in result.overrides { print("model read with --override-kv \(note)") }
             print(coverage.text)
         }
     }

@@ -80,6 +80,7 @@ struct DiagnoseCommand: ParsableCommand {
         settings.weightCacheBytes = textRun.weightCacheBytes
         settings.activationPrecision = textRun.activationPrecision
         settings.quantizedProducts = !textRun.floatProducts
+        settings.metadataOverrides = try textRun.metadataOverrides
         settings.dumpDirectory = dump
         settings.imatrixOutput = output
         settings.imatrixInput = imatrix

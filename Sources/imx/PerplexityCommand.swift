@@ -34,6 +34,7 @@ struct PerplexityCommand: ParsableCommand {
         settings.weightCacheBytes = textRun.weightCacheBytes
         settings.activationPrecision = textRun.activationPrecision
         settings.quantizedProducts = !textRun.floatProducts
+        settings.metadataOverrides = try textRun.metadataOverrides
         var progress: ProgressLine?
         let standardError = FileHandle.standardError
         let result = try PerplexityRun(settings: settings).run(

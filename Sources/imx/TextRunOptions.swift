@@ -1,4 +1,5 @@
 import ArgumentParser
+import GGUF
 import Model
 
 /// The options of commands that run a model over a text in chunks (`perplexity`, `compute`):
@@ -31,6 +32,15 @@ struct TextRunOptions: ParsableArguments {
           help: "Multiply every quantized weight as dequantized float32 with sgemm instead of in integers on its own blocks (same rounding, same result within float rounding; slower, for comparison).")
     var floatProducts = false
 
+    @Option(name: .customLong("override-kv"),
+            help: "KEY=TYPE:VALUE[,…] with TYPE int, float, bool or str: read the model as if its file said so (llama.cpp's option; repeatable), e.g. qwen3moe.expert_used_count=int:16.")
+    var overrideKV: [String] = []
+
+    /// `--override-kv`, parsed.
+    var metadataOverrides: [MetadataOverride] {
+        get throws { try overrideKV.flatMap { try MetadataOverride.parseList($0) } }
+    }
+
     /// `--memory` in bytes.
     var weightCacheBytes: Int { memory << 20 }
     /// `--f32-activations` as the model option.
@@ -41,5 +51,6 @@ struct TextRunOptions: ParsableArguments {
         if let chunks, chunks < 1 { throw ValidationError("--chunks must be at least 1, got \(chunks)") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
         guard memory >= 0 else { throw ValidationError("--memory must not be negative, got \(memory)") }
+        _ = try metadataOverrides
     }
 }

@@ -99,6 +99,37 @@ struct ComputeCommandTests {
     /// 1.5% of llama-imatrix's log (the last within 1%), the same 126 entries with counts 4096, `blk.0.attn_q/k/v`
     /// within 1e-3 per column, every entry at cosine ≥ 0.999 and relative L2 ≤ 3% against both
     /// of llama.cpp's imatrix files (default and f32 K/V); the legacy file the same way.
+    @Test("--override-kv expert_used_count=int:4 gives llama-imatrix's file with the same override; the run says so; bad overrides are one line", .needsFixtures)
+    func overrideExpertsUsed() throws {
+        let directory = try TemporaryDirectory()
+        let testCase = Case(folder: "moe", model: "tiny-qwen3moe", chunks: 4, rtol: 1e-2)
+        let run = try Self.compute(testCase, in: directory, extra: ["--override-kv", "qwen3moe.expert_used_count=int:4"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("override: qwen3moe.expert_used_count=int:4 (the file says 2)"), "\(run.stderr)")
+        #expect(run.stdout.contains("model read with --override-kv qwen3moe.expert_used_count=int:4 (the file says 2)"))
+        let reference = TestEnvironment.packageRoot + "/Tests/imxTests/References/tiny-qwen3moe.used4.gpl-apache.c128x4.imatrix.gguf"
+        let ours = try StoredImatrix.read(path: directory.file("out.gguf"))
+        ImatrixComparison.expectMatches(ours, try StoredImatrix.read(path: reference), rtol: testCase.rtol, what: "used 4")
+        let down = try #require(ours.entry(named: "blk.0.ffn_down_exps.weight"))
+        #expect(down.counts.reduce(0, +) == 4 * 4 * 128, "every token routed to 4 experts")
+        let expected = Self.runningPerplexity(try String(contentsOfFile: reference + ".log", encoding: .utf8))
+        let printed = Self.runningPerplexity(run.stdout)
+        #expect(printed.count == 4 && expected.count == 4)
+        for (mine, theirs) in zip(printed, expected) { #expect(abs(mine / theirs - 1) < 1e-4, "running PPL \(mine) vs \(theirs)") }
+
+        let json = try Self.compute(testCase, in: directory, extra: ["--override-kv", "qwen3moe.expert_used_count=int:3", "--json", "--no-ppl"], output: "j.gguf")
+        #expect(json.stdout.contains("\"overrides\"") && json.stdout.contains("qwen3moe.expert_used_count=int:3 (the file says 2)"))
+
+        for (override, message) in [("qwen3moe.expert_used_count=float:4", "the override is float, but the file stores UINT32"),
+                                    ("qwen3moe.no_such_key=int:1", "never read this key"),
+                                    ("qwen3moe.expert_used_count=4", "--override-kv: qwen3moe.expert_used_count=4: expected TYPE:VALUE")] {
+            let bad = try Self.compute(testCase, in: directory, extra: ["--override-kv", override], output: "bad.gguf")
+            #expect(bad.status == 1, "\(override)")
+            #expect(bad.stderr.split(separator: "\n").count == 1 && bad.stderr.contains(message), "\(override): \(bad.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: directory.file("bad.gguf")))
+        }
+    }
+
     @Test("gemma-3-270m (quantized weights): -b 512 and -b 2048 give the same imatrix bytes and the same PPL", .needsModel, .needsFixtures)
     func quantizedBatchIndependence() throws {
         let directory = try TemporaryDirectory()

@@ -30,6 +30,8 @@ public struct DiagnosisRun {
         public var activationPrecision = ActivationPrecision.ggmlCPU
         /// Integer products on the weights' own blocks (``ModelOptions/quantizedProducts``).
         public var quantizedProducts = true
+        /// `--override-kv` (``ModelOptions/metadataOverrides``).
+        public var metadataOverrides: [MetadataOverride] = []
         /// Write dequantized weights and sampled activations here.
         public var dumpDirectory: String?
         /// Write the collected imatrix here (GGUF format).
@@ -82,7 +84,8 @@ public struct DiagnosisRun {
             path: settings.modelPath, contextLength: settings.contextLength,
             options: ModelOptions(threads: settings.threads, weightCacheBytes: settings.weightCacheBytes,
                                   activationPrecision: settings.activationPrecision,
-                                  quantizedProducts: settings.quantizedProducts))
+                                  quantizedProducts: settings.quantizedProducts,
+                                  metadataOverrides: settings.metadataOverrides))
         let diagnostics = ActivationDiagnostics(pattern: pattern, sampleRows: settings.sampleRows, threads: settings.threads)
         let selected = model.matrices.filter { diagnostics.collects($0.name) }
         guard !selected.isEmpty else {

@@ -26,6 +26,8 @@ enum ChunkedTextRun {
                      parseSpecial: Bool = false, skippedChunks: Int = 0) throws -> PerplexityPlan {
         let vocabulary = try Vocabulary(file: model.file)
         for warning in vocabulary.warnings { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
+        try model.file.checkOverridesRead()
+        for note in model.file.overrideNotes { FileHandle.standardError.write(Data("override: \(note)\n".utf8)) }
         let input = try TextInput.read(path: textPath)
         var tokenizer = Tokenizer(vocabulary: vocabulary)
         var tokens = tokenizer.encode(input.bytes, addSpecial: true, parseSpecial: parseSpecial)

@@ -38,6 +38,8 @@ public struct ImatrixRun {
         public var activationPrecision = ActivationPrecision.ggmlCPU
         /// Integer products on the weights' own blocks (``ModelOptions/quantizedProducts``).
         public var quantizedProducts = true
+        /// `--override-kv` (``ModelOptions/metadataOverrides``).
+        public var metadataOverrides: [MetadataOverride] = []
 
         public init(modelPath: String, textPath: String, outputPath: String) {
             self.modelPath = modelPath
@@ -92,6 +94,8 @@ public struct ImatrixRun {
         public var partialData: [PartialDataLine]
         /// Expert coverage of the collected data (nil for a model without expert tensors).
         public var expertCoverage: ExpertCoverage?
+        /// `--override-kv` values the model was read with, each with the file's own value.
+        public var overrides: [String]
     }
 
     /// One entry's partial-data decision, for the result.
@@ -120,7 +124,8 @@ public struct ImatrixRun {
             path: settings.modelPath, contextLength: settings.contextLength,
             options: ModelOptions(threads: settings.threads, weightCacheBytes: settings.weightCacheBytes,
                                   activationPrecision: settings.activationPrecision,
-                                  quantizedProducts: settings.quantizedProducts))
+                                  quantizedProducts: settings.quantizedProducts,
+                                  metadataOverrides: settings.metadataOverrides))
         var collection = ImatrixCollection()
         for path in settings.inputFiles {
             let stored = try StoredImatrix.read(path: path)
@@ -205,7 +210,8 @@ public struct ImatrixRun {
             partialData: finalReport.decisions.map {
                 PartialDataLine(tensor: $0.name, missingExperts: $0.decision.missing, action: $0.decision.summary)
             },
-            expertCoverage: Self.coverage(of: accumulator.collection, source: settings.outputPath))
+            expertCoverage: Self.coverage(of: accumulator.collection, source: settings.outputPath),
+            overrides: model.file.overrideNotes)
         return (result, accumulator.collection)
     }
 

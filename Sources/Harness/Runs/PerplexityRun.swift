@@ -24,6 +24,8 @@ public struct PerplexityRun {
         public var activationPrecision = ActivationPrecision.ggmlCPU
         /// Integer products on the weights' own blocks (``ModelOptions/quantizedProducts``).
         public var quantizedProducts = true
+        /// `--override-kv` (``ModelOptions/metadataOverrides``).
+        public var metadataOverrides: [MetadataOverride] = []
 
         public init(modelPath: String, textPath: String) {
             self.modelPath = modelPath
@@ -52,6 +54,8 @@ public struct PerplexityRun {
         public var peakResidentBytes: Int?
         public var cachedWeightBytes: Int
         public var threads: Int
+        /// `--override-kv` values the model was read with, each with the file's own value.
+        public var overrides: [String]
     }
 
     public let settings: Settings
@@ -67,7 +71,8 @@ public struct PerplexityRun {
             path: settings.modelPath, contextLength: settings.contextLength,
             options: ModelOptions(threads: settings.threads, weightCacheBytes: settings.weightCacheBytes,
                                   activationPrecision: settings.activationPrecision,
-                                  quantizedProducts: settings.quantizedProducts))
+                                  quantizedProducts: settings.quantizedProducts,
+                                  metadataOverrides: settings.metadataOverrides))
         let plan = try ChunkedTextRun.plan(model: model, textPath: settings.textPath, contextLength: settings.contextLength,
                                            chunks: settings.chunks)
         let loadSeconds = Date().timeIntervalSince(loadStart)
@@ -90,6 +95,6 @@ public struct PerplexityRun {
             runningPerplexity: running, chunkPerplexity: own, perplexity: total.perplexity,
             perplexityError: total.uncertainty, seconds: seconds, tokensPerSecond: Double(evaluated) / seconds,
             loadSeconds: loadSeconds, peakResidentBytes: ProcessMemory.peakResidentBytes(),
-            cachedWeightBytes: model.cachedWeightBytes, threads: settings.threads)
+            cachedWeightBytes: model.cachedWeightBytes, threads: settings.threads, overrides: model.file.overrideNotes)
     }
 }

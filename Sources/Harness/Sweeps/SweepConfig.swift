@@ -57,6 +57,9 @@ public struct SweepConfig: Codable, Sendable, Equatable {
         public var chunks: Int?
         /// Partial-data policy when writing the computed file (`keep`, `fill-one`, `ik`, `skip`, `prior=W`).
         public var partialData: String?
+        /// `--override-kv` for computing the imatrix (`KEY=TYPE:VALUE`, llama.cpp's syntax), e.g.
+        /// `qwen3moe.expert_used_count=int:16`; the evaluation reads the model as it is.
+        public var overrideKV: [String]?
     }
 
     /// One recipe line.
@@ -78,5 +81,6 @@ extension SweepConfig.ImatrixSettings {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case file, context, chunks
         case partialData = "partial_data"
+        case overrideKV = "override_kv"
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GGUF
 import IMatrix
 import Weighting
 
@@ -25,6 +26,7 @@ enum SweepImatrix {
         settings.activationPrecision = plan.precision
         settings.computePerplexity = false
         if let policy = plan.config.imatrix?.partialData { settings.policy = try PartialDataPolicy(parsing: policy) }
+        settings.metadataOverrides = try (plan.config.imatrix?.overrideKV ?? []).flatMap { try MetadataOverride.parseList($0) }
         let run = ImatrixRun(settings: settings)
         let (result, _) = try run.run(onStart: { start in
             log("imatrix: computing from \(calibrationText): \(start.chunks) chunks of \(start.contextLength) tokens")

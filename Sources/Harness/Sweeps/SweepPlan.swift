@@ -111,6 +111,12 @@ public struct SweepPlan: Sendable {
         if let policy = config.imatrix?.partialData {
             do { _ = try PartialDataPolicy(parsing: policy) } catch { throw fail("imatrix.partial_data", error.message) }
         }
+        for (index, text) in (config.imatrix?.overrideKV ?? []).enumerated() {
+            do {
+                let overrides = try MetadataOverride.parseList(text)
+                _ = try modelFile.overriding(overrides)
+            } catch { throw fail("imatrix.override_kv[\(index)]", error.description) }
+        }
 
         // Grid.
         let types = config.types ?? []
@@ -152,6 +158,7 @@ public struct SweepPlan: Sendable {
         hasher.add(imatrixBytes)
         hasher.add("\(config.calibration.context ?? 512)/\(config.calibration.chunks ?? -1)/\(config.evaluation.context ?? 512)/\(config.evaluation.chunks ?? -1)")
         hasher.add("\(config.imatrix?.context ?? -1)/\(config.imatrix?.chunks ?? -1)/\(config.imatrix?.partialData ?? "")")
+        if let overrides = config.imatrix?.overrideKV { hasher.add("override_kv " + overrides.joined(separator: ",")) }
         hasher.add(config.recipe.map { "\($0.tensors)→\($0.type)" }.joined(separator: "\n"))
         hasher.add("\(precision.rawValue)/\(endToEnd)/\(config.calibrationMetrics ?? true)")
         return SweepPlan(configPath: path, config: config, points: points, recipe: recipe, baseline: baseline,

@@ -1,3 +1,4 @@
+import GGUF
 import Kernels
 
 /// How a ``TransformerModel`` uses the machine.
@@ -17,17 +18,22 @@ public struct ModelOptions: Sendable, Equatable {
     /// rounded input in integer products, as llama.cpp's CPU backend computes them (the
     /// default), or are dequantized to float32 for sgemm. The two agree within float rounding.
     public var quantizedProducts: Bool
+    /// `--override-kv`: the model is read as if its file held these values
+    /// (``GGUFFile/overriding(_:)``).
+    public var metadataOverrides: [MetadataOverride] = []
 
     /// The default budget: 512 MiB, which holds every block weight of a ~300M-parameter model
     /// while its large embedding/output matrix streams through a scratch buffer.
     public static let defaultWeightCacheBytes = 512 << 20
 
     public init(threads: Int = Parallel.processorCount, weightCacheBytes: Int = ModelOptions.defaultWeightCacheBytes,
-                activationPrecision: ActivationPrecision = .ggmlCPU, quantizedProducts: Bool = true) {
+                activationPrecision: ActivationPrecision = .ggmlCPU, quantizedProducts: Bool = true,
+                metadataOverrides: [MetadataOverride] = []) {
         self.threads = max(1, threads)
         self.weightCacheBytes = max(0, weightCacheBytes)
         self.activationPrecision = activationPrecision
         self.quantizedProducts = quantizedProducts
+        self.metadataOverrides = metadataOverrides
     }
 }
 

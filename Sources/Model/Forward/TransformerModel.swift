@@ -37,7 +37,8 @@ public final class TransformerModel {
     /// Binds `file`'s tensors and caches float32 weights within the budget.
     /// - Throws: ``GGUFError`` naming the key or tensor: unsupported architecture (listing the
     ///   supported ones), a missing key or tensor, a tensor of the wrong shape.
-    public init(file: GGUFFile, options: ModelOptions = ModelOptions()) throws(GGUFError) {
+    public init(file original: GGUFFile, options: ModelOptions = ModelOptions()) throws(GGUFError) {
+        let file = try original.overriding(options.metadataOverrides)
         self.file = file
         self.options = options
         let metadata = file.metadata
