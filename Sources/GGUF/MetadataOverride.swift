@@ -45,14 +45,38 @@ public struct MetadataOverride: Sendable, Equatable, CustomStringConvertible {
     /// llama.cpp's limits: keys and string values of at most 127 bytes.
     static let maximumBytes = 127
 
-    /// Parses one or more comma-separated overrides.
+    /// Parses one or more comma-separated overrides. As in llama.cpp, the list is read as a CSV
+    /// row: a field in double quotes may hold commas (`"general.name=str:a,b"`), `""` inside
+    /// quotes is one quote.
     /// - Throws: ``GGUFError`` (file `--override-kv`) naming the override and what is wrong.
     public static func parseList(_ text: String) throws(GGUFError) -> [MetadataOverride] {
         var result: [MetadataOverride] = []
-        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-            result.append(try parse(String(part)))
-        }
+        for field in csvFields(text) { result.append(try parse(field)) }
         return result
+    }
+
+    /// The fields of one CSV row (llama.cpp's `--override-kv` list syntax).
+    static func csvFields(_ text: String) -> [String] {
+        var fields: [String] = [], field = "", quoted = false
+        var characters = text.makeIterator(), pending: Character? = nil
+        while let character = pending ?? characters.next() {
+            pending = nil
+            switch character {
+            case "\"" where !quoted && field.isEmpty: quoted = true
+            case "\"" where quoted:
+                if let next = characters.next() {
+                    if next == "\"" { field.append("\"") } else { quoted = false; pending = next }
+                } else {
+                    quoted = false
+                }
+            case "," where !quoted:
+                fields.append(field)
+                field = ""
+            default: field.append(character)
+            }
+        }
+        fields.append(field)
+        return fields
     }
 
     /// Parses one `KEY=TYPE:VALUE`.

@@ -2,7 +2,7 @@ import Foundation
 import Kernels
 
 /// Reading text to tokenize from a file the way llama.cpp's tools read `-f FILE`: the bytes
-/// as they are, minus one trailing newline; malformed UTF-8 is kept (it is tokenized as
+/// minus one trailing newline, with the escape sequences expanded unless asked not to; malformed UTF-8 is kept (it is tokenized as
 /// llama.cpp does) and reported so the caller can warn.
 public struct TextInput: Sendable {
     /// The bytes to tokenize.
@@ -16,8 +16,10 @@ public struct TextInput: Sendable {
         firstInvalidUTF8Offset = LenientUTF8.firstInvalidOffset(bytes)
     }
 
-    /// The text of the file at `path`, one trailing newline removed.
-    public static func read(path: String) throws(TextInputError) -> TextInput {
+    /// The text of the file at `path`, one trailing newline removed, then (unless
+    /// `processEscapes` is false: `--no-escape`) llama.cpp's escape sequences expanded
+    /// (``EscapeSequences``), as llama-imatrix and llama-perplexity read `-f`.
+    public static func read(path: String, processEscapes: Bool = true) throws(TextInputError) -> TextInput {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -26,7 +28,7 @@ public struct TextInput: Sendable {
         }
         var bytes = [UInt8](data)
         if bytes.last == 0x0A { bytes.removeLast() }
-        return TextInput(bytes: bytes)
+        return TextInput(bytes: processEscapes ? EscapeSequences.process(bytes) : bytes)
     }
 
     /// A one-line warning about malformed UTF-8 in `source`, or nil when the text is clean.

@@ -79,6 +79,7 @@ struct ComputeCommand: ParsableCommand {
         settings.activationPrecision = textRun.activationPrecision
         settings.quantizedProducts = !textRun.floatProducts
         settings.metadataOverrides = try textRun.metadataOverrides
+        settings.processEscapes = !textRun.noEscape
 
         var progress: ProgressLine?
         var printedChunks = false

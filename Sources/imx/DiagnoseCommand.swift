@@ -81,6 +81,7 @@ struct DiagnoseCommand: ParsableCommand {
         settings.activationPrecision = textRun.activationPrecision
         settings.quantizedProducts = !textRun.floatProducts
         settings.metadataOverrides = try textRun.metadataOverrides
+        settings.processEscapes = !textRun.noEscape
         settings.dumpDirectory = dump
         settings.imatrixOutput = output
         settings.imatrixInput = imatrix

@@ -35,6 +35,7 @@ struct PerplexityCommand: ParsableCommand {
         settings.activationPrecision = textRun.activationPrecision
         settings.quantizedProducts = !textRun.floatProducts
         settings.metadataOverrides = try textRun.metadataOverrides
+        settings.processEscapes = !textRun.noEscape
         var progress: ProgressLine?
         let standardError = FileHandle.standardError
         let result = try PerplexityRun(settings: settings).run(

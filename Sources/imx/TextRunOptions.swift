@@ -36,6 +36,10 @@ struct TextRunOptions: ParsableArguments {
             help: "KEY=TYPE:VALUE[,…] with TYPE int, float, bool or str: read the model as if its file said so (llama.cpp's option; repeatable), e.g. qwen3moe.expert_used_count=int:16.")
     var overrideKV: [String] = []
 
+    @Flag(name: .customLong("no-escape"),
+          help: "Tokenize the text as written: do not expand \\n \\r \\t \\' \\\" \\\\ and \\xHH, which llama.cpp's tools (and imx) expand by default.")
+    var noEscape = false
+
     /// `--override-kv`, parsed.
     var metadataOverrides: [MetadataOverride] {
         get throws { try overrideKV.flatMap { try MetadataOverride.parseList($0) } }

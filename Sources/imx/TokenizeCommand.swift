@@ -38,6 +38,10 @@ struct TokenizeCommand: ParsableCommand {
     @Flag(help: "Print JSON: count, ids and pieces.")
     var json = false
 
+    @Flag(name: .customLong("no-escape"),
+          help: "Tokenize the text as written: do not expand \\n \\r \\t \\' \\\" \\\\ and \\xHH (llama-tokenize expands them by default).")
+    var noEscape = false
+
     func validate() throws {
         guard (text == nil) != (file == nil) else { throw ValidationError("give exactly one of --text and -f/--file") }
         guard !(ids && pieces) else { throw ValidationError("--ids and --pieces exclude each other") }
@@ -48,10 +52,10 @@ struct TokenizeCommand: ParsableCommand {
         for warning in vocabulary.warnings { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
         let input: TextInput
         if let file {
-            input = try TextInput.read(path: file)
+            input = try TextInput.read(path: file, processEscapes: !noEscape)
             if let warning = input.invalidUTF8Warning(source: file) { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
         } else {
-            input = TextInput(bytes: Array(text!.utf8))
+            input = TextInput(bytes: noEscape ? Array(text!.utf8) : EscapeSequences.process(Array(text!.utf8)))
         }
         var tokenizer = Tokenizer(vocabulary: vocabulary)
         let tokens = tokenizer.encode(input.bytes, addSpecial: addBos, parseSpecial: parseSpecial)

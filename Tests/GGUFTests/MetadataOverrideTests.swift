@@ -63,3 +63,11 @@ struct MetadataOverrideTests {
         }
     }
 }
+
+extension MetadataOverrideTests {
+    @Test("Lists are CSV rows as in llama.cpp: quoted fields may hold commas, \"\" is a quote")
+    func csvLists() throws {
+        let list = try MetadataOverride.parseList(#""general.name=str:a,b",x.flag=bool:true,"general.q=str:say ""hi"""#)
+        #expect(list.map(\.description) == ["general.name=str:a,b", "x.flag=bool:true", #"general.q=str:say "hi""#])
+    }
+}

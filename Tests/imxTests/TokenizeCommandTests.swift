@@ -61,3 +61,20 @@ struct TokenizeCommandTests {
         #expect(warned.stderr.contains("bad.txt: byte 1: invalid UTF-8"))
     }
 }
+
+/// `-f` text read as llama.cpp's tools read it: escape sequences expanded unless `--no-escape`.
+@Suite("Escape sequences in -f text")
+struct EscapeSequenceTests {
+    static let references = TestEnvironment.packageRoot + "/Tests/imxTests/References/"
+
+    @Test("llama-tokenize's ids for a text full of backslashes, with and without --no-escape", .needsModel)
+    func likeLlamaTokenize() throws {
+        let object = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.references + "escapes.gemma3-270m.ids.json"))) as? [String: [Int]])
+        for (key, extra) in [("escaped", [String]()), ("no_escape", ["--no-escape"])] {
+            let result = try InspectCommandTests.imx(["tokenize", TestEnvironment.gemmaModel(), "-f", Self.references + "escapes.txt", "--add-bos"] + extra)
+            #expect(result.status == 0, "\(result.stderr)")
+            let ids = result.stdout.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+            #expect(ids == object[key], "\(key)")
+        }
+    }
+}

@@ -32,6 +32,8 @@ public struct DiagnosisRun {
         public var quantizedProducts = true
         /// `--override-kv` (``ModelOptions/metadataOverrides``).
         public var metadataOverrides: [MetadataOverride] = []
+        /// Expand llama.cpp's escape sequences in the text (`--no-escape` turns it off).
+        public var processEscapes = true
         /// Write dequantized weights and sampled activations here.
         public var dumpDirectory: String?
         /// Write the collected imatrix here (GGUF format).
@@ -94,7 +96,7 @@ public struct DiagnosisRun {
         }
         let imported = try settings.imatrixInput.map { try ImportanceMatrix.load(path: $0) }
         let plan = try ChunkedTextRun.plan(model: model, textPath: settings.textPath, contextLength: settings.contextLength,
-                                           chunks: settings.chunks)
+                                           chunks: settings.chunks, processEscapes: settings.processEscapes)
         onStart(selected.map(\.name), plan.chunkCount)
 
         let accumulator = ImatrixAccumulator(threads: settings.threads)

@@ -23,12 +23,12 @@ enum ChunkedTextRun {
     /// plans the rest.
     /// - Throws: ``EvaluationError`` when too few tokens remain; the tokenizer's and reader's errors.
     static func plan(model: TransformerModel, textPath: String, contextLength: Int, chunks: Int?,
-                     parseSpecial: Bool = false, skippedChunks: Int = 0) throws -> PerplexityPlan {
+                     parseSpecial: Bool = false, skippedChunks: Int = 0, processEscapes: Bool = true) throws -> PerplexityPlan {
         let vocabulary = try Vocabulary(file: model.file)
         for warning in vocabulary.warnings { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
         try model.file.checkOverridesRead()
         for note in model.file.overrideNotes { FileHandle.standardError.write(Data("override: \(note)\n".utf8)) }
-        let input = try TextInput.read(path: textPath)
+        let input = try TextInput.read(path: textPath, processEscapes: processEscapes)
         var tokenizer = Tokenizer(vocabulary: vocabulary)
         var tokens = tokenizer.encode(input.bytes, addSpecial: true, parseSpecial: parseSpecial)
         if skippedChunks > 0 {

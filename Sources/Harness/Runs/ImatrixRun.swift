@@ -40,6 +40,8 @@ public struct ImatrixRun {
         public var quantizedProducts = true
         /// `--override-kv` (``ModelOptions/metadataOverrides``).
         public var metadataOverrides: [MetadataOverride] = []
+        /// Expand llama.cpp's escape sequences in the text (`--no-escape` turns it off).
+        public var processEscapes = true
 
         public init(modelPath: String, textPath: String, outputPath: String) {
             self.modelPath = modelPath
@@ -135,7 +137,7 @@ public struct ImatrixRun {
         let entriesLoaded = collection.entries.count
         let plan = try ChunkedTextRun.plan(model: model, textPath: settings.textPath, contextLength: settings.contextLength,
                                            chunks: settings.chunks, parseSpecial: settings.parseSpecial,
-                                           skippedChunks: settings.fromChunk)
+                                           skippedChunks: settings.fromChunk, processEscapes: settings.processEscapes)
         // A resumed run (`--from-chunk` after a file of the same text) continues that dataset
         // rather than listing it again, so its file is the uninterrupted run's.
         if settings.fromChunk == 0 || collection.datasets.last != settings.textPath {

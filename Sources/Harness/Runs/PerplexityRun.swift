@@ -26,6 +26,8 @@ public struct PerplexityRun {
         public var quantizedProducts = true
         /// `--override-kv` (``ModelOptions/metadataOverrides``).
         public var metadataOverrides: [MetadataOverride] = []
+        /// Expand llama.cpp's escape sequences in the text (`--no-escape` turns it off).
+        public var processEscapes = true
 
         public init(modelPath: String, textPath: String) {
             self.modelPath = modelPath
@@ -74,7 +76,7 @@ public struct PerplexityRun {
                                   quantizedProducts: settings.quantizedProducts,
                                   metadataOverrides: settings.metadataOverrides))
         let plan = try ChunkedTextRun.plan(model: model, textPath: settings.textPath, contextLength: settings.contextLength,
-                                           chunks: settings.chunks)
+                                           chunks: settings.chunks, processEscapes: settings.processEscapes)
         let loadSeconds = Date().timeIntervalSince(loadStart)
         onStart(plan)
 
