@@ -33,8 +33,14 @@ public final class GGUFFile: @unchecked Sendable {
     private let overriddenValues: [GGUFValue?]
 
     /// Opens, maps and validates the GGUF file at `path`.
-    public init(path: String) throws(GGUFError) {
-        let mapping = try MappedFile(path: path)
+    public convenience init(path: String) throws(GGUFError) {
+        try self.init(mapping: MappedFile(path: path))
+    }
+
+    /// Validates the GGUF bytes of `mapping` (a mapped file, or a copy of bytes in memory:
+    /// ``MappedFile/init(copying:path:)``); errors name `mapping.path`.
+    public init(mapping: MappedFile) throws(GGUFError) {
+        let path = mapping.path
         let parsed = try GGUFParser.parse(mapping.bytes, file: path)
         self.path = path
         self.mapping = mapping

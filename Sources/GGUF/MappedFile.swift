@@ -41,6 +41,24 @@ public final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: address, count: size)
     }
 
+    /// A private anonymous mapping holding a copy of `bytes`, named `path` in errors: the same
+    /// object as a mapped file, for data that is already in memory (the fuzz targets).
+    /// - Throws: ``GGUFError`` of kind `.io` when the memory cannot be mapped.
+    public init(copying source: UnsafeRawBufferPointer, path: String) throws(GGUFError) {
+        self.path = path
+        guard source.count > 0, let from = source.baseAddress else {
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        let address = mmap(nil, source.count, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        guard let address, address != MAP_FAILED else {
+            throw GGUFError(file: path, field: "file", kind: .io, message: "cannot map \(source.count) bytes: \(String(cString: strerror(errno)))")
+        }
+        address.copyMemory(from: from, byteCount: source.count)
+        mprotect(address, source.count, PROT_READ)
+        bytes = UnsafeRawBufferPointer(start: address, count: source.count)
+    }
+
     /// Tells the kernel the mapped pages of `range` (byte offsets) are not needed for now, so
     /// they leave the resident set; reading them again faults them back in from the file.
     /// Only whole pages inside the range are released.

@@ -11,7 +11,7 @@ struct IMX: ParsableCommand {
         subcommands: [InspectCommand.self, TokenizeCommand.self, QuantizeErrorCommand.self, QuantizeRawCommand.self,
                       DequantizeRawCommand.self, PerplexityCommand.self, BenchCommand.self, ComputeCommand.self, CombineCommand.self,
                       ConvertCommand.self, StatsCommand.self, ExpertsCommand.self, SweepCommand.self, SweepMergeCommand.self,
-                      DiagnoseCommand.self, SynthesizeCommand.self]
+                      DiagnoseCommand.self, SynthesizeCommand.self, FuzzCommand.self]
     )
 
     /// Checks the BLAS kernel first (which may re-execute imx with a better one), then runs the
