@@ -23,37 +23,55 @@ public final class GGUFFile: @unchecked Sendable {
     public let alignment: Int
     /// File offset where the data section begins.
     public let dataOffset: Int
-    /// Size of the file in bytes.
-    public var fileSize: Int { mapping.bytes.count }
+    /// Size of the file in bytes (of all its files, for a split model).
+    public var fileSize: Int { parts.reduce(0) { $0 + $1.mapping.bytes.count } }
+    /// The files the model is read from: `[path]`, or every split in order.
+    public var paths: [String] { parts.map(\.mapping.path) }
 
+    /// The first file's mapping (metadata and vocabulary live there).
     private let mapping: MappedFile
+    /// Every file's mapping and data section, and the file of each tensor (by index).
+    private let parts: [GGUFSplitPart]
+    private let tensorPart: [Int]
     private let tensorIndex: [String: Int]
     private let valueOffsets: [String: Int]
     private let appliedOverrides: [MetadataOverride]
     private let overriddenValues: [GGUFValue?]
 
-    /// Opens, maps and validates the GGUF file at `path`.
+    /// Opens, maps and validates the GGUF file at `path`. When it is the first file of a split
+    /// model (`split.count` > 1, as llama-gguf-split writes `NAME-00001-of-0000N.gguf`), the
+    /// other splits are opened and validated too, and their tensors are this file's.
     public convenience init(path: String) throws(GGUFError) {
-        try self.init(mapping: MappedFile(path: path))
+        let first = try MappedFile(path: path)
+        let parsed = try GGUFParser.parse(first.bytes, file: path)
+        let layout = try GGUFSplitLayout.load(first: parsed, mapping: first)
+        self.init(first: first, parsed: parsed, layout: layout)
     }
 
     /// Validates the GGUF bytes of `mapping` (a mapped file, or a copy of bytes in memory:
     /// ``MappedFile/init(copying:path:)``); errors name `mapping.path`.
-    public init(mapping: MappedFile) throws(GGUFError) {
-        let path = mapping.path
-        let parsed = try GGUFParser.parse(mapping.bytes, file: path)
-        self.path = path
-        self.mapping = mapping
+    /// Only this file is read (the other splits of a split model are not looked for).
+    public convenience init(mapping: MappedFile) throws(GGUFError) {
+        let parsed = try GGUFParser.parse(mapping.bytes, file: mapping.path)
+        self.init(first: mapping, parsed: parsed,
+                  layout: GGUFSplitLayout.single(parsed: parsed, mapping: mapping))
+    }
+
+    private init(first: MappedFile, parsed: GGUFParser.Result, layout: GGUFSplitLayout) {
+        self.path = first.path
+        self.mapping = first
         self.version = parsed.version
         self.metadata = parsed.metadata
-        self.tensors = parsed.tensors
+        self.tensors = layout.tensors
         self.alignment = parsed.alignment
         self.dataOffset = parsed.dataOffset
         self.valueOffsets = parsed.valueOffsets
+        self.parts = layout.parts
+        self.tensorPart = layout.tensorPart
         self.appliedOverrides = []
         self.overriddenValues = []
         var index: [String: Int] = [:]
-        for (i, tensor) in parsed.tensors.enumerated() { index[tensor.name] = i }
+        for (i, tensor) in layout.tensors.enumerated() { index[tensor.name] = i }
         self.tensorIndex = index
     }
 
@@ -73,8 +91,9 @@ public final class GGUFFile: @unchecked Sendable {
 
     /// The stored bytes of `tensor`, pointing into the mapping (valid while `self` lives).
     public func data(of tensor: GGUFTensorInfo) -> UnsafeRawBufferPointer {
-        let start = dataOffset + tensor.offset
-        return UnsafeRawBufferPointer(rebasing: mapping.bytes[start..<(start + tensor.byteCount)])
+        let part = self.part(of: tensor)
+        let start = part.dataOffset + tensor.offset
+        return UnsafeRawBufferPointer(rebasing: part.mapping.bytes[start..<(start + tensor.byteCount)])
     }
 
     /// Releases the resident pages holding `tensor`'s data (for example after the tensor was
@@ -86,9 +105,17 @@ public final class GGUFFile: @unchecked Sendable {
     /// Releases the resident pages holding bytes `bytes` (offsets within the tensor's data, clamped
     /// to it) of `tensor`; only whole pages inside the range are released.
     public func releasePages(of tensor: GGUFTensorInfo, bytes: Range<Int>) {
-        let start = dataOffset + tensor.offset
+        let part = self.part(of: tensor)
+        let start = part.dataOffset + tensor.offset
         let range = bytes.clamped(to: 0..<tensor.byteCount)
-        mapping.releasePages((start + range.lowerBound)..<(start + range.upperBound))
+        part.mapping.releasePages((start + range.lowerBound)..<(start + range.upperBound))
+    }
+
+    /// The file holding `tensor`'s data (found by name: an info from another view of the file
+    /// works too).
+    private func part(of tensor: GGUFTensorInfo) -> GGUFSplitPart {
+        guard parts.count > 1, let index = tensorIndex[tensor.name] else { return parts[0] }
+        return parts[tensorPart[index]]
     }
 
     /// The raw bytes of every string of the string array under `key`, without UTF-8 repair
@@ -129,6 +156,8 @@ public final class GGUFFile: @unchecked Sendable {
         alignment = file.alignment
         dataOffset = file.dataOffset
         mapping = file.mapping
+        parts = file.parts
+        tensorPart = file.tensorPart
         tensorIndex = file.tensorIndex
         valueOffsets = file.valueOffsets
         appliedOverrides = overrides

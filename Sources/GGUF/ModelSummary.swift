@@ -22,6 +22,8 @@ public struct ModelSummary: Codable, Sendable, Equatable {
 
     public var path: String
     public var fileSize: Int
+    /// The number of files (splits) the model is read from.
+    public var fileCount: Int
     public var ggufVersion: Int
     public var metadataCount: Int
     public var alignment: Int
@@ -60,6 +62,7 @@ public struct ModelSummary: Codable, Sendable, Equatable {
         let m = file.metadata
         path = file.path
         fileSize = file.fileSize
+        fileCount = file.paths.count
         ggufVersion = Int(file.version)
         metadataCount = m.count
         alignment = file.alignment

@@ -9,7 +9,7 @@ public enum ModelSummaryText {
         func add(_ label: String, _ value: String?) { if let value { lines.append((label, value)) } }
         func add(_ label: String, _ value: Int?) { add(label, value.map(Formatting.grouped)) }
 
-        add("file", "\(s.path) (\(Formatting.bytes(s.fileSize)), GGUF v\(s.ggufVersion), \(s.metadataCount) metadata keys, alignment \(s.alignment))")
+        add("file", "\(s.path) (\(s.fileCount > 1 ? "\(s.fileCount) split files, " : "")\(Formatting.bytes(s.fileSize)), GGUF v\(s.ggufVersion), \(s.metadataCount) metadata keys, alignment \(s.alignment))")
         add("kind", s.kind)
         add("architecture", s.architecture ?? "(none)")
         add("name", s.name)
