@@ -74,17 +74,22 @@ public enum QuantizationScoring {
         _ rows: UnsafePointer<Float>, _ decoded: UnsafeMutablePointer<Float>, rowCount: Int, rowLength: Int, importance: [Float]?, threads: Int
     ) -> ErrorTotals {
         var perRow = [ErrorTotals](repeating: ErrorTotals(), count: rowCount)
-        do {
-            let y = UnsafeBufferPointer(start: UnsafePointer(decoded), count: rowCount * rowLength)
+        let y = UnsafePointer(decoded)
+        // The importance pointer is used only inside the closure that provides it.
+        func accumulate(_ qw: UnsafePointer<Float>?) {
             perRow.withUnsafeMutableBufferPointer { totals in
-                let qw = importance?.withUnsafeBufferPointer { $0.baseAddress }
                 let base = totals.baseAddress!
                 Parallel.forEachRange(count: rowCount, threads: threads, grain: 16) { range in
                     for r in range {
-                        base[r].addRow(rows + r * rowLength, y.baseAddress! + r * rowLength, count: rowLength, importance: qw)
+                        base[r].addRow(rows + r * rowLength, y + r * rowLength, count: rowLength, importance: qw)
                     }
                 }
             }
+        }
+        if let importance {
+            importance.withUnsafeBufferPointer { accumulate($0.baseAddress) }
+        } else {
+            accumulate(nil)
         }
         var total = ErrorTotals()
         for row in perRow { total.add(row) }
