@@ -59,8 +59,8 @@ public enum AtomicFile {
 
     private static func replace(_ target: String, reportedAs path: String,
                                 _ body: (Int32) throws(WriteError) -> Void) throws(WriteError) {
-        let directory = (target as NSString).deletingLastPathComponent
-        let name = (target as NSString).lastPathComponent
+        let directory = PathComponents.directory(of: target)
+        let name = PathComponents.name(of: target)
         var template = Array(((directory.isEmpty ? "." : directory) + "/.\(name).tmp-XXXXXX").utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else { throw WriteError(path: path, reason: systemReason()) }

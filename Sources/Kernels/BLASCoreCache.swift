@@ -50,7 +50,7 @@ enum BLASCoreCache {
         var lines = ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
         lines.removeAll { Array($0.split(separator: "\t", omittingEmptySubsequences: false).prefix(3).map(String.init)) == key.fields }
         lines.append((key.fields + [verdict.map(clean) ?? "verified"]).joined(separator: "\t"))
-        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try? FileManager.default.createDirectory(atPath: PathComponents.directory(of: path), withIntermediateDirectories: true)
         try? AtomicFile.write(Array((lines.joined(separator: "\n") + "\n").utf8), to: path)
     }
 }

@@ -32,8 +32,8 @@ public enum OutputFiles {
     @discardableResult
     public static func removeStaleTemporaries(of output: String) -> [String] {
         let target = AtomicFile.destination(of: output)
-        let directory = (target as NSString).deletingLastPathComponent
-        let prefix = ".\((target as NSString).lastPathComponent).tmp-"
+        let directory = PathComponents.directory(of: target)
+        let prefix = ".\(PathComponents.name(of: target)).tmp-"
         let folder = directory.isEmpty ? "." : directory
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         var removed: [String] = []

@@ -63,4 +63,23 @@ struct OutputSafetyTests {
         #expect(process.terminationStatus != 0)
         #expect(stderr.contains("standard output: cannot write"), "\(stderr)")
     }
+
+    @Test("Flag values found by flag fuzzing: a one-character output name, an empty one, huge --from-chunk and --min-tokens", .needsFixtures)
+    func extremeFlagValues() throws {
+        let directory = try TemporaryDirectory()
+        let model = try TestEnvironment.fixture("moe/tiny-mixtral.gguf"), text = try TestEnvironment.fixture("text/gpl3-apache2.txt")
+        let common = ["compute", "-m", model, "-f", text, "-c", "128", "--chunks", "2", "-t", "2", "--no-ppl"]
+        // Foundation's deletingLastPathComponent traps on a one-character path: `-o a` crashed.
+        let short = try InspectCommandTests.imx(common + ["-o", "a"], in: directory.path)
+        #expect(short.status == 0, "\(short.stderr)")
+        #expect(FileManager.default.fileExists(atPath: directory.file("a")))
+        let empty = try InspectCommandTests.imx(common + ["-o", ""], in: directory.path)
+        #expect(empty.status == 1 && empty.stderr == "Error: output: the path is empty\n", "\(empty.stderr)")
+        let far = try InspectCommandTests.imx(common + ["-o", "b.gguf", "--from-chunk", "9223372036854775807"], in: directory.path)
+        #expect(far.status == 1 && far.stderr.contains("not enough tokens left"), "\(far.stderr)")
+        let experts = try InspectCommandTests.imx(["experts", "-m", model, TestEnvironment.fixture("moe/tiny-mixtral.gpl-apache.c128x4.imatrix.gguf"),
+                                                   "--min-tokens", "9223372036854775807"])
+        #expect(experts.status == 0, "\(experts.stderr)")
+    }
 }
+

@@ -32,7 +32,7 @@ enum ChunkedTextRun {
         var tokenizer = Tokenizer(vocabulary: vocabulary)
         var tokens = tokenizer.encode(input.bytes, addSpecial: true, parseSpecial: parseSpecial)
         if skippedChunks > 0 {
-            guard (skippedChunks + 2) * contextLength < tokens.count else {
+            guard skippedChunks < tokens.count / contextLength, (skippedChunks + 2) * contextLength < tokens.count else {
                 throw EvaluationError(source: textPath, field: "from-chunk",
                                       message: "there will be not enough tokens left after removing \(skippedChunks) chunks of \(contextLength) (the text has \(tokens.count) tokens)")
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// Checks before a long computation that its output can be written at all.
 public enum OutputLocation {
@@ -15,7 +16,7 @@ public enum OutputLocation {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw NotWritable(path: path, reason: "is a directory")
         }
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = PathComponents.directory(of: path)
         let folder = directory.isEmpty ? "." : directory
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw NotWritable(path: path, reason: "the directory \(folder) does not exist")

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// Reads a sweep config: JSON syntax, types and unknown keys, with every error naming the JSON
 /// path; then expands `${VAR}` and resolves relative paths against the config's folder.
@@ -29,7 +30,7 @@ public enum SweepConfigLoader {
         } catch {
             throw SweepConfigError(file: path, path: "json", message: "\(error)")
         }
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = PathComponents.directory(of: path)
         func resolve(_ value: String, _ field: String) throws(SweepConfigError) -> String {
             let expanded = try expand(value, file: path, field: field)
             if expanded.hasPrefix("/") || folder.isEmpty { return (expanded as NSString).standardizingPath }

@@ -38,7 +38,7 @@ public enum SweepMerge {
         var byIndex: [Int: SweepRecord] = [:]
         var duplicates = 0
         for file in files {
-            let folder = (file as NSString).deletingLastPathComponent
+            let folder = PathComponents.directory(of: file)
             let descriptionPath = (folder.isEmpty ? "." : folder) + "/sweep.json"
             guard let data = FileManager.default.contents(atPath: descriptionPath),
                   let description = try? JSONDecoder().decode(Stored.self, from: data) else {

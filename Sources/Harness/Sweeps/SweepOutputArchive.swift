@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// `imx sweep --restart`: the earlier results of an output folder are moved, never deleted,
 /// into `OUTPUT/replaced/YYYYMMDD-HHMMSS/` before the sweep starts over. The cache stays: its
@@ -27,7 +28,7 @@ enum SweepOutputArchive {
         }
         let moved = [resultsPath] + reportFiles.map { output + "/" + $0 }
         for path in moved where manager.fileExists(atPath: path) {
-            let target = folder + "/" + (path as NSString).lastPathComponent
+            let target = folder + "/" + PathComponents.name(of: path)
             do { try manager.moveItem(atPath: path, toPath: target) } catch {
                 throw SweepConfigError(file: path, path: "--restart", message: "cannot move it to \(target) (\(error.localizedDescription))")
             }

@@ -21,7 +21,10 @@ public struct RowReservoir: Sendable {
         self.columns = columns
         values = []
         experts = []
-        values.reserveCapacity(capacity * columns)
+        // Room for the first rows only: the sample grows with the rows offered, so a large
+        // capacity costs nothing until the text has that many rows.
+        let (reserve, overflow) = min(capacity, 4096).multipliedReportingOverflow(by: columns)
+        if !overflow { values.reserveCapacity(reserve) }
         generator = SplitMix64(seed: seed)
     }
 

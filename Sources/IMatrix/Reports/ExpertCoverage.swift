@@ -173,8 +173,9 @@ public struct ExpertCoverage: Sendable, Equatable, Encodable {
     /// tokens if routing continued at the rate seen so far; nil when no expert is under-covered.
     static func tokensNeeded(seen: Int64, tensors: [ExpertTensorCoverage], minimum: Int) -> Int64? {
         let needs = tensors.flatMap { tensor in
-            (tensor.tokensPerExpert ?? []).filter { $0 > 0 && $0 < Int64(minimum) }.map { count in
-                (seen * Int64(minimum) + count - 1) / count
+            (tensor.tokensPerExpert ?? []).filter { $0 > 0 && $0 < Int64(minimum) }.map { count -> Int64 in
+                let (product, overflow) = seen.multipliedReportingOverflow(by: Int64(minimum))
+                return overflow ? Int64.max : (product + count - 1) / count
             }
         }
         return needs.max()
