@@ -7,7 +7,8 @@ public enum ErrorText {
     /// The longest message ``line(_:limit:)`` keeps whole.
     public static let lineLimit = 1000
 
-    /// `text` with control characters escaped (`\n`, `\t`, `\r`, `\0`, else `\u{1B}`), cut to
+    /// `text` with control and invisible format characters escaped (`\n`, `\t`, `\r`, `\0`, else
+    /// `\u{1B}`; also a leading combining mark, which would join the text before it), cut to
     /// about `limit` characters: the start and the end are kept around `… (N characters cut) …`.
     public static func value(_ text: String, limit: Int = valueLimit) -> String {
         let count = text.count
@@ -29,17 +30,29 @@ public enum ErrorText {
         text.count <= limit && !text.unicodeScalars.contains(where: isControl)
     }
 
+    /// Control characters, line and paragraph separators, and invisible format characters
+    /// (byte-order mark, bidirectional overrides, zero-width joiners).
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+            || scalar.properties.generalCategory == .format
+    }
+
+    /// A combining mark, which at the start of a value would join the text before it.
+    static func isMark(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: true
+        default: false
+        }
     }
 
     /// Linear in the text's UTF-8 length (a damaged file can hand over megabytes).
     static func escaped(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        let leadingMark = text.unicodeScalars.first.map(isMark) ?? false
+        guard leadingMark || text.unicodeScalars.contains(where: isControl) else { return text }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count + 16)
-        for scalar in text.unicodeScalars {
-            guard isControl(scalar) else {
+        for (index, scalar) in text.unicodeScalars.enumerated() {
+            guard isControl(scalar) || (index == 0 && leadingMark) else {
                 bytes.append(contentsOf: String(scalar).utf8)
                 continue
             }

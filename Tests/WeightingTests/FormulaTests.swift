@@ -162,4 +162,14 @@ struct FormulaGuardTests {
         }
         #expect(throws: Never.self) { try FormulaRegistry.standard.parse(String(repeating: "(", count: 200) + "qw" + String(repeating: ")", count: 200)) }
     }
+
+    @Test("Fuzzing finds: an empty argument to a name (qw(,…)) was a nil unwrap; now a one-line error")
+    func emptyArgument() {
+        for text in ["qw(,^x)", "lognormal(,)", "floor(=)"] {
+            #expect { try FormulaRegistry.standard.parse(text) } throws: { error in
+                "\(error)".hasPrefix("formula '") && !"\(error)".contains("\n")
+            }
+        }
+    }
 }
+

@@ -119,14 +119,14 @@ public struct FormulaRegistry: Sendable {
     }
 
     private func arguments(_ inside: String, of name: String, text: String) throws(FormulaError) -> [String: Float] {
-        let positional = entries[name]!.parameters.map(\.name)
+        let positional = entries[name]?.parameters.map(\.name) ?? []
         var values: [String: Float] = [:]
         let items = inside.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         if items == [""] { return [:] }
         for (offset, item) in items.enumerated() {
             let pieces = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             let key = pieces.count == 2 ? pieces[0] : (offset < positional.count ? positional[offset] : "#\(offset + 1)")
-            guard let value = Float(pieces.last!) else {
+            guard let last = pieces.last, let value = Float(last) else {
                 throw FormulaError(formula: text, message: "argument '\(item)' of \(name) is not a number")
             }
             values[key] = value
