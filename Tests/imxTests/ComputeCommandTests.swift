@@ -107,7 +107,7 @@ struct ComputeCommandTests {
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("override: qwen3moe.expert_used_count=int:4 (the file says 2)"), "\(run.stderr)")
         #expect(run.stdout.contains("model read with --override-kv qwen3moe.expert_used_count=int:4 (the file says 2)"))
-        let reference = TestEnvironment.packageRoot + "/Tests/imxTests/References/tiny-qwen3moe.used4.gpl-apache.c128x4.imatrix.gguf"
+        let reference = TestEnvironment.packageRoot + "/Tests/References/tiny-qwen3moe.used4.gpl-apache.c128x4.imatrix.gguf"
         let ours = try StoredImatrix.read(path: directory.file("out.gguf"))
         ImatrixComparison.expectMatches(ours, try StoredImatrix.read(path: reference), rtol: testCase.rtol, what: "used 4")
         let down = try #require(ours.entry(named: "blk.0.ffn_down_exps.weight"))

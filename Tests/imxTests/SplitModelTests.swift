@@ -32,7 +32,7 @@ struct SplitModelTests {
         let directory = try TemporaryDirectory()
         let paths = try Self.split(in: directory)
         let reference = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath:
-            TestEnvironment.packageRoot + "/Tests/imxTests/References/tiny-qwen3moe.split12.sha256.json"))) as? [String: Any])
+            TestEnvironment.packageRoot + "/Tests/References/tiny-qwen3moe.split12.sha256.json"))) as? [String: Any])
         let files = try #require(reference["files"] as? [String: String])
         #expect(paths.map { ($0 as NSString).lastPathComponent } == files.keys.sorted())
         for path in paths { #expect(try Self.sha256(path) == files[(path as NSString).lastPathComponent], "\(path)") }

@@ -65,7 +65,7 @@ struct TokenizeCommandTests {
 /// `-f` text read as llama.cpp's tools read it: escape sequences expanded unless `--no-escape`.
 @Suite("Escape sequences in -f text")
 struct EscapeSequenceTests {
-    static let references = TestEnvironment.packageRoot + "/Tests/imxTests/References/"
+    static let references = TestEnvironment.packageRoot + "/Tests/References/"
 
     @Test("llama-tokenize's ids for a text full of backslashes, with and without --no-escape", .needsModel)
     func likeLlamaTokenize() throws {
