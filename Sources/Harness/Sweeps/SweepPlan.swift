@@ -155,6 +155,9 @@ public struct SweepPlan: Sendable {
         var hasher = Fingerprint()
         hasher.add(Fingerprint.sample(ofFile: config.model))
         for text in texts { hasher.add(text.field); hasher.add(text.bytes) }
+        // Texts are tokenized with llama.cpp's escape sequences expanded (since 2026-12-02):
+        // records made before tokenized some texts differently.
+        hasher.add("text escapes expanded")
         hasher.add(imatrixBytes)
         hasher.add("\(config.calibration.context ?? 512)/\(config.calibration.chunks ?? -1)/\(config.evaluation.context ?? 512)/\(config.evaluation.chunks ?? -1)")
         hasher.add("\(config.imatrix?.context ?? -1)/\(config.imatrix?.chunks ?? -1)/\(config.imatrix?.partialData ?? "")")
