@@ -134,8 +134,19 @@ struct GGUFParser {
         guard shape[0] % type.blockSize == 0 else {
             throw cursor.error("\(named).ne[0]", .invalidValue, "row length \(shape[0]) is not a multiple of \(type.name)'s block size \(type.blockSize)")
         }
+        // With a zero dimension the element count is 0 whatever the others are; the row count
+        // (the product of the dimensions after the first) must still fit, as ggml checks.
+        let rows = shape.dropFirst().reduce((value: 1, overflow: false)) { partial, dimension in
+            let product = partial.value.multipliedReportingOverflow(by: dimension)
+            return (product.partialValue, partial.overflow || product.overflow)
+        }
+        guard !rows.overflow else {
+            throw cursor.error("\(named).ne", .invalidValue, "row count of shape \(shape) overflows")
+        }
         let (_, bytesOverflow) = (elements / type.blockSize).multipliedReportingOverflow(by: type.typeSize)
-        guard !bytesOverflow else {
+        let rowBytes = (shape[0] / type.blockSize).multipliedReportingOverflow(by: type.typeSize)
+        let (_, rowBytesOverflow) = rows.value.multipliedReportingOverflow(by: rowBytes.partialValue)
+        guard !bytesOverflow, !rowBytes.overflow, !rowBytesOverflow else {
             throw cursor.error("\(named).ne", .invalidValue, "byte size of shape \(shape) overflows")
         }
         let rawOffset = try cursor.read(UInt64.self, "\(named).offset")

@@ -207,6 +207,18 @@ struct MalformedFileTests {
         #expect(long.description.count <= ErrorText.lineLimit && !long.description.contains("\n"))
     }
 
+    @Test("Fuzzing finds: a zero dimension hid an overflowing row count or row size (the element count is 0)")
+    func zeroDimensionOverflow() throws {
+        for shape: [UInt64] in [[9_151_314_442_816_848_000, 0], [0, 1 << 40, 1 << 40], [1 << 62, 0, 4]] {
+            var g = RawGGUFBuilder()
+            g.header(tensors: 1, keys: 0)
+            g.tensorInfo("x", shape: shape, offset: 0)
+            g.padData(dataBytes: 64)
+            let error = try #require(try openError(g.bytes), "\(shape) opened")
+            #expect(error.kind == .invalidValue && error.field == "tensor_infos[0] 'x'.ne", "\(shape): \(error)")
+        }
+    }
+
     @Test("Bad shapes: too many dimensions, a row not made of whole blocks")
     func badShapes() throws {
         var g = RawGGUFBuilder()
