@@ -35,7 +35,7 @@ struct FuzzCommand: ParsableCommand {
     @Option(name: .customLong("max-len"), help: "Longest input, bytes.")
     var maximumLength = 64 * 1024
 
-    @Option(help: "Seconds one execution may take before it counts as a hang.")
+    @Option(help: "Seconds of CPU time one execution may take before it counts as a hang (ten times that in wall time).")
     var timeout: Double = 2
 
     @Option(help: "MiB of address space a worker may add (an input needing more is a memory finding).")
