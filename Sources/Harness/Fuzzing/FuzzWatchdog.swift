@@ -25,6 +25,11 @@ public final class FuzzWatchdog: Sendable {
     @inline(__always)
     public func tick(_ count: Int) { executions.store(count, ordering: .relaxed) }
 
+    /// Records that the current execution has ended: the driver's own work until the next
+    /// ``tick(_:)`` (outcome, corpus, the next mutation) is not timed.
+    @inline(__always)
+    public func idle() { executions.store(-1, ordering: .relaxed) }
+
     /// Seconds of CPU time the process has used: a worker that is only waiting for a core (a
     /// busy machine) does not advance it, so it is not taken for a hang.
     private static func processSeconds() -> Double {
@@ -39,7 +44,7 @@ public final class FuzzWatchdog: Sendable {
         while true {
             usleep(100_000)
             let now = executions.load(ordering: .relaxed)
-            if now != last {
+            if now != last || now < 0 {
                 last = now
                 since = Date()
                 cpuSince = Self.processSeconds()

@@ -82,6 +82,7 @@ public enum FuzzWorker {
                     return FuzzOutcome.of(error, prefix: prefix)
                 }
             }
+            watchdog.idle()
             switch outcome {
             case .accepted:
                 accepted += 1
