@@ -17,6 +17,10 @@ public struct GGUFArchitectureKey: Sendable, Hashable, CustomStringConvertible {
     public static let expertCount = Self("expert_count")
     public static let expertUsedCount = Self("expert_used_count")
     public static let expertSharedCount = Self("expert_shared_count")
+    public static let expertGatingFunction = Self("expert_gating_func")
+    public static let expertWeightsNorm = Self("expert_weights_norm")
+    public static let expertWeightsScale = Self("expert_weights_scale")
+    public static let leadingDenseBlockCount = Self("leading_dense_block_count")
     public static let vocabSize = Self("vocab_size")
     public static let headCount = Self("attention.head_count")
     public static let headCountKV = Self("attention.head_count_kv")
@@ -27,6 +31,7 @@ public struct GGUFArchitectureKey: Sendable, Hashable, CustomStringConvertible {
     public static let slidingWindow = Self("attention.sliding_window")
     public static let ropeFreqBase = Self("rope.freq_base")
     public static let ropeDimensionCount = Self("rope.dimension_count")
+    public static let ropeDimensionSections = Self("rope.dimension_sections")
     public static let ropeScalingType = Self("rope.scaling.type")
     public static let ropeScalingFactor = Self("rope.scaling.factor")
 }

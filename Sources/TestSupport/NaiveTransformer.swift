@@ -10,7 +10,7 @@ import GGUF
 ///     let inputs = run.inputs[NaiveMatmulKey("blk.0.ffn_down.weight")]
 ///
 /// Families: llama (dense, or Mixtral MoE when `llama.expert_count` > 0), qwen2, qwen3,
-/// qwen3moe, gemma3 (see ``NaiveTransformerConfiguration`` for how each is read).
+/// qwen3moe, gemma3, glm4moe (see ``NaiveTransformerConfiguration`` for how each is read).
 public final class NaiveTransformer {
     /// The file the weights come from.
     public let file: GGUFFile
@@ -161,11 +161,11 @@ public final class NaiveTransformer {
     private func feedForwardBlock(layer: Int, hidden: [[Double]], recorder: inout NaiveForwardResult) throws -> [[Double]] {
         let c = configuration
         let p = "blk.\(layer)."
-        let norm = try weight(p + "ffn_norm.weight")
+        let norm = try weight(p + c.feedForwardNormName + ".weight")
         var result: [[Double]] = []
         for (t, h) in hidden.enumerated() {
             let x = NaiveMath.rmsNorm(h, weight: norm, epsilon: c.rmsEpsilon)
-            var out = c.expertCount > 0
+            var out = c.hasExperts(layer: layer)
                 ? try mixtureOfExperts(prefix: p, layer: layer, position: t, x, recorder: &recorder)
                 : try denseFeedForward(prefix: p, position: t, x, recorder: &recorder)
             if c.isGemma {
@@ -177,42 +177,51 @@ public final class NaiveTransformer {
     }
 
     /// down(act(gate·x) ⊙ (up·x)) with act = SiLU, or GELU(tanh) for gemma3.
-    private func denseFeedForward(prefix p: String, position t: Int, _ x: [Double], recorder: inout NaiveForwardResult) throws -> [Double] {
+    /// `suffix` is `_shexp` for glm4moe's shared experts, of width `width`.
+    private func denseFeedForward(prefix p: String, suffix: String = "", width: Int? = nil, position t: Int, _ x: [Double],
+                                  recorder: inout NaiveForwardResult) throws -> [Double] {
         let c = configuration
-        recorder.record(p + "ffn_gate.weight", position: t, x)
-        recorder.record(p + "ffn_up.weight", position: t, x)
-        let gate = NaiveMath.multiply(try weight(p + "ffn_gate.weight"), rows: c.feedForwardLength, x)
-        let up = NaiveMath.multiply(try weight(p + "ffn_up.weight"), rows: c.feedForwardLength, x)
-        var activated = [Double](repeating: 0, count: c.feedForwardLength)
-        for i in 0..<c.feedForwardLength {
+        let f = width ?? c.feedForwardLength
+        recorder.record(p + "ffn_gate\(suffix).weight", position: t, x)
+        recorder.record(p + "ffn_up\(suffix).weight", position: t, x)
+        let gate = NaiveMath.multiply(try weight(p + "ffn_gate\(suffix).weight"), rows: f, x)
+        let up = NaiveMath.multiply(try weight(p + "ffn_up\(suffix).weight"), rows: f, x)
+        var activated = [Double](repeating: 0, count: f)
+        for i in 0..<f {
             activated[i] = (c.isGemma ? NaiveMath.geluTanh(gate[i]) : NaiveMath.silu(gate[i])) * up[i]
         }
-        recorder.record(p + "ffn_down.weight", position: t, activated)
-        return NaiveMath.multiply(try weight(p + "ffn_down.weight"), rows: c.embeddingLength, activated)
+        recorder.record(p + "ffn_down\(suffix).weight", position: t, activated)
+        return NaiveMath.multiply(try weight(p + "ffn_down\(suffix).weight"), rows: c.embeddingLength, activated)
     }
 
-    /// Router softmax over all experts, top-k, weights renormalised to sum 1, SwiGLU per
-    /// selected expert with its slices of `ffn_{gate,up,down}_exps`, weighted sum.
+    /// Router softmax (glm4moe: sigmoid) over all experts, top-k by probability plus
+    /// `exp_probs_b` when present, the unbiased probabilities as weights (renormalised to sum 1,
+    /// scaled), SwiGLU per selected expert with its slices of `ffn_{gate,up,down}_exps`,
+    /// weighted sum, plus the shared experts.
     private func mixtureOfExperts(
         prefix p: String, layer: Int, position t: Int, _ x: [Double], recorder: inout NaiveForwardResult
     ) throws -> [Double] {
         let c = configuration
         recorder.record(p + "ffn_gate_inp.weight", position: t, x)
         let routerLogits = NaiveMath.multiply(try weight(p + "ffn_gate_inp.weight"), rows: c.expertCount, x)
-        let probabilities = NaiveMath.softmax(routerLogits)
-        let ranked = probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }
+        let probabilities = c.sigmoidRouting ? routerLogits.map { 1 / (1 + exp(-$0)) } : NaiveMath.softmax(routerLogits)
+        let bias = optionalWeight(p + "exp_probs_b.bias")
+        // Margins in logits without a bias; with one, in the biased scores that choose.
+        let scores = bias.map { b in probabilities.indices.map { probabilities[$0] + b[$0] } } ?? routerLogits
+        let ranked = scores.indices.sorted { scores[$0] > scores[$1] }
         let selected = Array(ranked.prefix(c.expertUsedCount))
         if ranked.count > c.expertUsedCount {
-            let margin = routerLogits[ranked[c.expertUsedCount - 1]] - routerLogits[ranked[c.expertUsedCount]]
+            let margin = scores[ranked[c.expertUsedCount - 1]] - scores[ranked[c.expertUsedCount]]
             recorder.minimumRoutingMargin = min(recorder.minimumRoutingMargin, margin)
         }
         recorder.routing[layer, default: []].append(selected)
         var total = 0.0
         for e in selected { total += probabilities[e] }
+        if !c.normalizeExpertWeights { total = 1 }
 
         let gates = try weight(p + "ffn_gate_exps.weight"), ups = try weight(p + "ffn_up_exps.weight")
         let downs = try weight(p + "ffn_down_exps.weight")
-        let n = c.embeddingLength, f = c.feedForwardLength
+        let n = c.embeddingLength, f = c.expertLength
         var out = [Double](repeating: 0, count: n)
         for e in selected {
             recorder.record(p + "ffn_gate_exps.weight", expert: e, position: t, x)
@@ -223,8 +232,13 @@ public final class NaiveTransformer {
             for i in 0..<f { activated[i] = NaiveMath.silu(gate[i]) * up[i] }
             recorder.record(p + "ffn_down_exps.weight", expert: e, position: t, activated)
             let down = NaiveMath.multiply(downs, offset: e * n * f, rows: n, activated)
-            let w = probabilities[e] / total
+            let w = probabilities[e] / total * c.expertWeightsScale
             for i in 0..<n { out[i] += w * down[i] }
+        }
+        if c.sharedExperts > 0 {
+            let shared = try denseFeedForward(prefix: p, suffix: "_shexp", width: c.expertLength * c.sharedExperts,
+                                              position: t, x, recorder: &recorder)
+            for i in 0..<n { out[i] += shared[i] }
         }
         return out
     }

@@ -2,7 +2,7 @@ import GGUF
 
 /// The hyperparameters the naive reference transformer reads from a GGUF file, resolved here
 /// from the metadata on its own (independently of the Model module), following llama.cpp's
-/// rules for the families llama (dense or Mixtral MoE), qwen2, qwen3, qwen3moe and gemma3.
+/// rules for the families llama (dense or Mixtral MoE), qwen2, qwen3, qwen3moe, gemma3 and glm4moe.
 public struct NaiveTransformerConfiguration: Sendable {
     /// How RoPE pairs the dimensions of a head.
     public enum RopeStyle: Sendable {
@@ -23,6 +23,20 @@ public struct NaiveTransformerConfiguration: Sendable {
     public let valueLength: Int
     /// Feed-forward width: `feed_forward_length`, or `expert_feed_forward_length` for qwen3moe.
     public let feedForwardLength: Int
+    /// Width of one expert: `expert_feed_forward_length` (qwen3moe, glm4moe), else ``feedForwardLength``.
+    public let expertLength: Int
+    /// glm4moe: blocks before the first MoE block (`leading_dense_block_count`).
+    public let leadingDenseBlocks: Int
+    /// glm4moe: shared experts (`expert_shared_count`), each ``expertLength`` wide.
+    public let sharedExperts: Int
+    /// Router probabilities by sigmoid (glm4moe) instead of softmax.
+    public let sigmoidRouting: Bool
+    /// Whether the chosen experts' weights are divided by their sum (glm4moe: `expert_weights_norm`).
+    public let normalizeExpertWeights: Bool
+    /// Factor on the routing weights (glm4moe: `expert_weights_scale`, 1 when absent or 0).
+    public let expertWeightsScale: Double
+    /// The name of the norm before the feed-forward (glm4moe: `post_attention_norm`).
+    public let feedForwardNormName: String
     /// Experts per MoE layer (0 = dense).
     public let expertCount: Int
     /// Experts used per token.
@@ -47,7 +61,7 @@ public struct NaiveTransformerConfiguration: Sendable {
     public init(file: GGUFFile) throws {
         let metadata = file.metadata
         let arch = try metadata.architecture()
-        guard ["llama", "qwen2", "qwen3", "qwen3moe", "gemma3"].contains(arch) else {
+        guard ["llama", "qwen2", "qwen3", "qwen3moe", "gemma3", "glm4moe"].contains(arch) else {
             throw AssetError("\(file.path): general.architecture: naive reference does not know '\(arch)'")
         }
         func int(_ suffix: String) throws -> Int { try metadata.intOrInts("\(arch).\(suffix)")[0] }
@@ -58,7 +72,8 @@ public struct NaiveTransformerConfiguration: Sendable {
             try metadata.floatIfPresent("\(arch).\(suffix)").map(Double.init)
         }
         architecture = arch
-        blockCount = try int("block_count")
+        // glm4moe: the trailing multi-token-prediction blocks are not part of the trunk.
+        blockCount = try int("block_count") - (optionalInt("nextn_predict_layers") ?? 0)
         embeddingLength = try int("embedding_length")
         headCount = try int("attention.head_count")
         headCountKV = try optionalInt("attention.head_count_kv") ?? headCount
@@ -66,11 +81,21 @@ public struct NaiveTransformerConfiguration: Sendable {
         valueLength = try optionalInt("attention.value_length") ?? embeddingLength / headCount
         expertCount = try optionalInt("expert_count") ?? 0
         expertUsedCount = try optionalInt("expert_used_count") ?? 0
+        let glm = arch == "glm4moe"
         if arch == "qwen3moe" {
             feedForwardLength = try int("expert_feed_forward_length")
         } else {
             feedForwardLength = try int("feed_forward_length")
         }
+        expertLength = glm ? try int("expert_feed_forward_length") : feedForwardLength
+        leadingDenseBlocks = glm ? try optionalInt("leading_dense_block_count") ?? 0 : 0
+        sharedExperts = glm ? try int("expert_shared_count") : 0
+        let gating = glm ? try optionalInt("expert_gating_func") ?? 0 : 1
+        sigmoidRouting = gating != 1
+        normalizeExpertWeights = glm ? try metadata.boolIfPresent("\(arch).expert_weights_norm") ?? false : true
+        let scale = glm ? try optionalFloat("expert_weights_scale") ?? 0 : 0
+        expertWeightsScale = scale == 0 ? 1 : scale
+        feedForwardNormName = glm ? "post_attention_norm" : "ffn_norm"
         rmsEpsilon = try optionalFloat("attention.layer_norm_rms_epsilon") ?? 1e-5
         ropeDimensionCount = try optionalInt("rope.dimension_count") ?? keyLength
         ropeStyle = arch == "llama" ? .adjacentPairs : .halves
@@ -85,6 +110,9 @@ public struct NaiveTransformerConfiguration: Sendable {
         let embedding = try file.tensor(named: "token_embd.weight")
         vocabularySize = embedding.shape[1]
     }
+
+    /// Whether `layer` has a mixture of experts (glm4moe: after the leading dense blocks).
+    public func hasExperts(layer: Int) -> Bool { expertCount > 0 && layer >= leadingDenseBlocks }
 
     /// gemma3: layers with `il % 6 < 5` attend through the sliding window (llama.cpp's swa pattern 6).
     public func usesSlidingWindow(layer: Int) -> Bool {

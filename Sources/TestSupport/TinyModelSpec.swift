@@ -39,6 +39,23 @@ public struct TinyModelSpec: Sendable, CustomStringConvertible {
     /// gemma3: `attention.sliding_window`.
     public var slidingWindow: Int?
     public var rmsEpsilon: Float = 1e-5
+    /// glm4moe: `leading_dense_block_count` (dense blocks of `feed_forward_length` before the MoE ones).
+    public var leadingDenseBlocks = 0
+    /// glm4moe: `expert_shared_count` (`ffn_*_shexp` of width expert width × count).
+    public var sharedExperts = 0
+    /// glm4moe: the `exp_probs_b.bias` of every MoE block (one value per expert), when set.
+    public var selectionBias: [Float]?
+    /// `expert_gating_func` (1 softmax, 2 sigmoid), written when set.
+    public var expertGatingFunction: Int?
+    /// `expert_weights_norm`, written when set.
+    public var expertWeightsNorm: Bool?
+    /// `expert_weights_scale`, written when set.
+    public var expertWeightsScale: Float?
+    /// `nextn_predict_layers`: trailing multi-token-prediction blocks with `nextn.*` tensors,
+    /// counted in `block_count` but not run by llama.cpp's trunk.
+    public var nextPredictionLayers = 0
+    /// `rope.dimension_count` when only part of each head rotates.
+    public var ropeDimensionCount: Int?
     /// Storage type by tensor name; tensors not listed are F32.
     public var tensorTypes: [String: GGMLType] = [:]
 
@@ -54,6 +71,10 @@ public struct TinyModelSpec: Sendable, CustomStringConvertible {
     public var expertWidth: Int { expertFeedForwardLength ?? feedForwardLength }
     /// Whether this is gemma3 (post norms, GELU, sliding window).
     public var isGemma: Bool { architecture == "gemma3" }
+    /// The norm before the feed-forward: glm4moe's converter names it `post_attention_norm`.
+    public var feedForwardNormName: String { architecture == "glm4moe" ? "post_attention_norm" : "ffn_norm" }
+    /// Whether block `layer` has experts (after the leading dense blocks).
+    public func hasExperts(layer: Int) -> Bool { expertCount > 0 && layer >= leadingDenseBlocks }
 
     public var description: String { name }
 }

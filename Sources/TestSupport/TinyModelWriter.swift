@@ -36,7 +36,7 @@ public enum TinyModelWriter {
         }
         let qWidth = spec.headCount * d, kvWidth = spec.headCountKV * d
         let inScale = 1 / Double(e).squareRoot()
-        for layer in 0..<spec.blockCount {
+        for layer in 0..<(spec.blockCount + spec.nextPredictionLayers) {
             let p = "blk.\(layer)."
             try norm(p + "attn_norm.weight", e)
             try matrix(p + "attn_q.weight", [e, qWidth], deviation: inScale)
@@ -51,13 +51,20 @@ public enum TinyModelWriter {
                 try norm(p + "attn_k_norm.weight", d)
             }
             if spec.isGemma { try norm(p + "post_attention_norm.weight", e) }
-            try norm(p + "ffn_norm.weight", e)
-            if spec.expertCount > 0 {
+            try norm(p + spec.feedForwardNormName + ".weight", e)
+            if spec.hasExperts(layer: layer) {
                 let f = spec.expertWidth, n = spec.expertCount
                 try matrix(p + "ffn_gate_inp.weight", [e, n], deviation: 3 * inScale)
+                if let bias = spec.selectionBias { try add(p + "exp_probs_b.bias", [n], bias, spec: spec, to: &writer) }
                 try matrix(p + "ffn_gate_exps.weight", [e, f, n], deviation: inScale)
                 try matrix(p + "ffn_up_exps.weight", [e, f, n], deviation: inScale)
                 try matrix(p + "ffn_down_exps.weight", [f, e, n], deviation: 1 / Double(f).squareRoot() * embeddingDeviation)
+                if spec.sharedExperts > 0 {
+                    let s = f * spec.sharedExperts
+                    try matrix(p + "ffn_gate_shexp.weight", [e, s], deviation: inScale)
+                    try matrix(p + "ffn_up_shexp.weight", [e, s], deviation: inScale)
+                    try matrix(p + "ffn_down_shexp.weight", [s, e], deviation: 1 / Double(s).squareRoot() * embeddingDeviation)
+                }
             } else {
                 let f = spec.feedForwardLength
                 try matrix(p + "ffn_gate.weight", [e, f], deviation: inScale)
@@ -65,6 +72,13 @@ public enum TinyModelWriter {
                 try matrix(p + "ffn_down.weight", [f, e], deviation: 1 / Double(f).squareRoot() * embeddingDeviation)
             }
             if spec.isGemma { try norm(p + "post_ffw_norm.weight", e) }
+            if layer >= spec.blockCount {
+                // The multi-token-prediction head's own tensors, as GLM-4.5 files carry them.
+                try matrix(p + "nextn.eh_proj.weight", [2 * e, e], deviation: 1 / Double(2 * e).squareRoot())
+                try norm(p + "nextn.enorm.weight", e)
+                try norm(p + "nextn.hnorm.weight", e)
+                try norm(p + "nextn.shared_head_norm.weight", e)
+            }
         }
         try writer.write(to: path)
     }
@@ -95,7 +109,8 @@ public enum TinyModelWriter {
         func f32(_ key: String, _ value: Float) { metadata.set("\(a).\(key)", .float32(value)) }
         metadata.set("general.architecture", .string(a))
         metadata.set("general.name", .string("tiny-\(spec.name)"))
-        u32("block_count", spec.blockCount)
+        u32("block_count", spec.blockCount + spec.nextPredictionLayers)
+        if spec.nextPredictionLayers > 0 { u32("nextn_predict_layers", spec.nextPredictionLayers) }
         u32("context_length", 4096)
         u32("embedding_length", spec.embeddingLength)
         u32("feed_forward_length", spec.feedForwardLength)
@@ -107,7 +122,12 @@ public enum TinyModelWriter {
             u32("attention.key_length", length)
             u32("attention.value_length", length)
         }
-        if spec.writesRopeDimensionCount { u32("rope.dimension_count", spec.headLength) }
+        if spec.writesRopeDimensionCount { u32("rope.dimension_count", spec.ropeDimensionCount ?? spec.headLength) }
+        if spec.leadingDenseBlocks > 0 { u32("leading_dense_block_count", spec.leadingDenseBlocks) }
+        if spec.architecture == "glm4moe" { u32("expert_shared_count", spec.sharedExperts) }
+        if let function = spec.expertGatingFunction { u32("expert_gating_func", function) }
+        if let norm = spec.expertWeightsNorm { metadata.set("\(a).expert_weights_norm", .bool(norm)) }
+        if let scale = spec.expertWeightsScale { f32("expert_weights_scale", scale) }
         if spec.expertCount > 0 {
             u32("expert_count", spec.expertCount)
             u32("expert_used_count", spec.expertUsedCount)

@@ -104,8 +104,38 @@ public enum TinyModels {
         return s
     }()
 
+    /// glm4moe as GLM-4.5 is built: 3 trunk blocks (block 0 dense, 128 wide; blocks 1–2 with 8
+    /// sigmoid-routed experts of width 64, 2 used, weights renormalised and scaled by 2.5, one
+    /// shared expert) and one NextN block with `nextn.*` tensors; q/k/v biases, q/k norms,
+    /// half of each 32-wide head rotated (NeoX), separate `output.weight`. The selection bias
+    /// `exp_probs_b` shuts expert 6 out entirely (−2) and makes expert 7 rare (−0.3), so the
+    /// expert report has a zero-count and a low-count expert to show.
+    public static let glm4moe: TinyModelSpec = {
+        var s = TinyModelSpec(name: "glm4moe", architecture: "glm4moe", seed: 109)
+        s.blockCount = 3
+        s.explicitHeadLength = 32
+        s.attentionBiases = true
+        s.queryKeyNorms = true
+        s.feedForwardLength = 128
+        s.expertFeedForwardLength = 64
+        s.expertCount = 8
+        s.expertUsedCount = 2
+        s.sharedExperts = 1
+        s.leadingDenseBlocks = 1
+        s.selectionBias = [0.05, 0, -0.02, 0.1, 0, 0.03, -2, -0.3]
+        s.expertGatingFunction = 2
+        s.expertWeightsNorm = true
+        s.expertWeightsScale = 2.5
+        s.nextPredictionLayers = 1
+        s.writesRopeDimensionCount = true
+        s.ropeDimensionCount = 16
+        s.ropeFrequencyBase = 1_000_000
+        s.tensorTypes = ["blk.1.ffn_down_exps.weight": .q8_0, "blk.2.ffn_up_shexp.weight": .q8_0]
+        return s
+    }()
+
     /// Every tiny model, one or more per family.
-    public static let all: [TinyModelSpec] = [llama, llamaScaledRope, mixtral, qwen2, qwen3, qwen3moe, gemma3]
+    public static let all: [TinyModelSpec] = [llama, llamaScaledRope, mixtral, qwen2, qwen3, qwen3moe, gemma3, glm4moe]
 
     /// Writes `spec` into `directory` and returns the file's path.
     public static func write(_ spec: TinyModelSpec, in directory: TemporaryDirectory) throws -> String {

@@ -34,10 +34,7 @@ public enum ExpertCoverageHTML {
             }
         }
         var notes = coverage.notes
-        if !coverage.missingFromImatrix.isEmpty {
-            notes.insert("weights of the model without imatrix data (llama-quantize finds no importance for them): "
-                         + coverage.missingFromImatrix.joined(separator: ", "), at: 0)
-        }
+        notes.insert(contentsOf: ExpertCoverageText.uncoveredLines(coverage.uncoveredWeights), at: 0)
         if !coverage.notInModel.isEmpty {
             notes.append("imatrix entries that are not tensors of the model: " + coverage.notInModel.joined(separator: ", "))
         }

@@ -14,11 +14,7 @@ public enum ExpertCoverageText {
         if !uncounted.isEmpty { sections.append(legacyTable(uncounted)) }
         if !counted.isEmpty { sections.append(policyTable(counted)) }
         var lists: [String] = []
-        if !coverage.missingFromImatrix.isEmpty {
-            lists.append("weights of the model without imatrix data — llama-quantize finds no importance for them, "
-                         + "and IQ1/IQ2/IQ3_XXS quantization of them fails (\(coverage.missingFromImatrix.count)): "
-                         + coverage.missingFromImatrix.joined(separator: ", "))
-        }
+        lists += uncoveredLines(coverage.uncoveredWeights)
         if !coverage.notInModel.isEmpty {
             lists.append("imatrix entries that are not tensors of the model (\(coverage.notInModel.count)): "
                          + coverage.notInModel.joined(separator: ", "))
@@ -26,6 +22,22 @@ public enum ExpertCoverageText {
         lists += coverage.notes.map { "note: " + $0 }
         if !lists.isEmpty { sections.append(lists.joined(separator: "\n")) }
         return sections.joined(separator: "\n\n")
+    }
+
+    /// The model's weights without imatrix data, one line per (consequence, reason) group:
+    /// `no data for N weights[ (REASON)]; CONSEQUENCE: names`.
+    static func uncoveredLines(_ weights: [UncoveredWeight]) -> [String] {
+        var groups: [(key: String, names: [String])] = []
+        for weight in weights {
+            let key = (weight.reason.map { " (\($0))" } ?? "") + "; " + weight.consequence
+            if let index = groups.firstIndex(where: { $0.key == key }) {
+                groups[index].names.append(weight.name)
+            } else {
+                groups.append((key, [weight.name]))
+            }
+        }
+        return groups.map { "no data for \($0.names.count) weight\($0.names.count == 1 ? "" : "s") of the model\($0.key): "
+            + $0.names.joined(separator: ", ") }
     }
 
     /// Two or three lines: what the expert tensors look like, the zero-token experts by layer.

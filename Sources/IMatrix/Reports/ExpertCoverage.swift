@@ -55,8 +55,10 @@ public struct ExpertCoverage: Sendable, Equatable, Encodable {
     public let minimumTokens: Int
     /// Expert tensors by layer, then name.
     public let tensors: [ExpertTensorCoverage]
-    /// With the model: its expert tensors that have no imatrix entry.
+    /// With the model: its weights that have no imatrix entry.
     public let missingFromImatrix: [String]
+    /// ``missingFromImatrix`` with what llama-quantize does with each, and why it has no data.
+    public let uncoveredWeights: [UncoveredWeight]
     /// With the model: imatrix entries that are not tensors of the model.
     public let notInModel: [String]
     /// Explanations of what could not be known.
@@ -154,6 +156,8 @@ public struct ExpertCoverage: Sendable, Equatable, Encodable {
         self.tensors = ordered
         self.countsRecoverable = ordered.allSatisfy(\.isCounted)
         self.missingFromImatrix = missingFromImatrix
+        let nextPrediction = UncoveredWeight.nextPredictionBlocks(in: missingFromImatrix)
+        uncoveredWeights = missingFromImatrix.map { UncoveredWeight(name: $0, nextPredictionBlocks: nextPrediction) }
         self.notInModel = notInModel
         self.notes = notes
         func pairs(_ ids: (ExpertTensorCoverage) -> [Int]) -> Int {

@@ -32,16 +32,18 @@ public struct Gemma3Configuration: Sendable, Equatable {
     }
 
     public func spec(vocabularySize: Int) -> TransformerSpec {
-        var spec = common.spec(family: .gemma3, vocabularySize: vocabularySize, layout: .neox, queryKeyNorms: true,
-                               feedForward: .dense(length: feedForwardLength, activation: .geluTanh))
+        let feedForward = FeedForwardSpec.dense(length: feedForwardLength, activation: .geluTanh)
+        var spec = common.spec(family: .gemma3, vocabularySize: vocabularySize, layout: .neox, queryKeyNorms: .required,
+                               feedForward: feedForward)
         spec.embeddingScale = Float(common.embeddingLength).squareRoot()
         let queryScaleWidth = common.blockCount == 62 ? common.embeddingLength / common.headCount : common.keyLength
         spec.attentionScale = 1 / Float(queryScaleWidth).squareRoot()
         spec.postNorms = true
         spec.layers = (0..<common.blockCount).map { index -> LayerSpec in
             index % Self.slidingWindowPattern < Self.slidingWindowPattern - 1
-                ? LayerSpec(ropeBase: Self.localRopeBase, ropeScale: 1, slidingWindow: slidingWindow)
-                : LayerSpec(ropeBase: common.ropeBase, ropeScale: common.ropeScaling.frequencyScale, slidingWindow: nil)
+                ? LayerSpec(ropeBase: Self.localRopeBase, ropeScale: 1, slidingWindow: slidingWindow, feedForward: feedForward)
+                : LayerSpec(ropeBase: common.ropeBase, ropeScale: common.ropeScaling.frequencyScale, slidingWindow: nil,
+                            feedForward: feedForward)
         }
         return spec
     }

@@ -27,8 +27,8 @@ public struct LlamaConfiguration: Sendable, Equatable {
     /// The spec the forward pass runs; `frequencyFactors` come from `rope_freqs.weight` when present.
     public func spec(vocabularySize: Int, frequencyFactors: [Float]?) -> TransformerSpec {
         let feedForward: FeedForwardSpec = expertCount > 0
-            ? .experts(count: expertCount, used: expertUsedCount, length: feedForwardLength,
-                       activation: .silu, normalizeWeights: true)
+            ? .experts(ExpertBlockSpec(count: expertCount, used: expertUsedCount, length: feedForwardLength,
+                                      activation: .silu, normalizeWeights: true))
             : .dense(length: feedForwardLength, activation: .silu)
         var spec = common.spec(family: .llama, vocabularySize: vocabularySize, layout: .normal, feedForward: feedForward)
         spec.rope.frequencyFactors = frequencyFactors

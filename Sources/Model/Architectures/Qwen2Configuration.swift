@@ -12,7 +12,7 @@ public struct Qwen2Configuration: Sendable, Equatable {
     }
 
     public func spec(vocabularySize: Int) -> TransformerSpec {
-        common.spec(family: .qwen2, vocabularySize: vocabularySize, layout: .neox, attentionBiases: true,
+        common.spec(family: .qwen2, vocabularySize: vocabularySize, layout: .neox, attentionBiases: .required,
                     feedForward: .dense(length: feedForwardLength, activation: .silu))
     }
 }

@@ -13,7 +13,7 @@ public struct Qwen3Configuration: Sendable, Equatable {
     }
 
     public func spec(vocabularySize: Int) -> TransformerSpec {
-        common.spec(family: .qwen3, vocabularySize: vocabularySize, layout: .neox, queryKeyNorms: true,
+        common.spec(family: .qwen3, vocabularySize: vocabularySize, layout: .neox, queryKeyNorms: .required,
                     feedForward: .dense(length: feedForwardLength, activation: .silu))
     }
 }

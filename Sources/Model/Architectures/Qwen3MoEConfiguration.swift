@@ -22,8 +22,9 @@ public struct Qwen3MoEConfiguration: Sendable, Equatable {
     }
 
     public func spec(vocabularySize: Int) -> TransformerSpec {
-        common.spec(family: .qwen3moe, vocabularySize: vocabularySize, layout: .neox, queryKeyNorms: true,
-                    feedForward: .experts(count: expertCount, used: expertUsedCount, length: expertFeedForwardLength,
-                                          activation: .silu, normalizeWeights: true))
+        common.spec(family: .qwen3moe, vocabularySize: vocabularySize, layout: .neox, queryKeyNorms: .required,
+                    feedForward: .experts(ExpertBlockSpec(count: expertCount, used: expertUsedCount,
+                                                          length: expertFeedForwardLength, activation: .silu,
+                                                          normalizeWeights: true)))
     }
 }

@@ -3,13 +3,14 @@ import GGUF
 /// The model families the forward pass implements, by their `general.architecture` name.
 ///
 /// `llama` covers dense Llama-style models and Mixtral-style mixtures of experts
-/// (`llama.expert_count > 0`).
+/// (`llama.expert_count > 0`); `glm4moe` is GLM-4.5/4.6 (shared experts, sigmoid routing).
 public enum ArchitectureFamily: String, CaseIterable, Sendable {
     case llama
     case qwen2
     case qwen3
     case qwen3moe
     case gemma3
+    case glm4moe
 
     /// The family of `metadata`'s `general.architecture`.
     /// - Throws: `.missingKey` when the key is absent, `.invalidValue` for an unsupported

@@ -6,7 +6,12 @@ import GGUF
 /// `attention.layer_norm_rms_epsilon`) throw `.missingKey` naming the full key when absent.
 public struct CommonHyperparameters: Sendable, Equatable {
     public var embeddingLength: Int
+    /// The blocks the forward pass runs: `block_count` less the `nextn_predict_layers`
+    /// multi-token-prediction blocks stored after them (GLM-4.5, DeepSeek-V3), which
+    /// llama.cpp's trunk — and so llama-imatrix and llama-perplexity — never executes.
     public var blockCount: Int
+    /// `nextn_predict_layers` (default 0): trailing blocks not executed.
+    public var nextPredictionLayers: Int
     public var contextLength: Int
     public var headCount: Int
     /// Defaults to ``headCount``.
@@ -39,12 +44,17 @@ public struct CommonHyperparameters: Sendable, Equatable {
 
     public init(metadata: GGUFMetadata) throws(GGUFError) {
         embeddingLength = try metadata.int(.embeddingLength)
-        blockCount = try metadata.int(.blockCount)
+        let storedBlocks = try metadata.int(.blockCount)
+        nextPredictionLayers = try metadata.intIfPresent(GGUFArchitectureKey("nextn_predict_layers")) ?? 0
+        try Self.require(nextPredictionLayers >= 0 && nextPredictionLayers < storedBlocks, metadata,
+                         GGUFArchitectureKey("nextn_predict_layers"),
+                         "must be at least 0 and less than block_count \(storedBlocks), got \(nextPredictionLayers)")
+        blockCount = storedBlocks - nextPredictionLayers
         contextLength = try metadata.int(.contextLength)
         headCount = try Self.uniform(metadata, .headCount)
         headCountKV = try metadata.contains(metadata.key(.headCountKV)) ? Self.uniform(metadata, .headCountKV) : headCount
         try Self.require(embeddingLength > 0, metadata, .embeddingLength, "must be positive, got \(embeddingLength)")
-        try Self.require(blockCount > 0, metadata, .blockCount, "must be positive, got \(blockCount)")
+        try Self.require(storedBlocks > 0, metadata, .blockCount, "must be positive, got \(storedBlocks)")
         try Self.require(headCount > 0, metadata, .headCount, "must be positive, got \(headCount)")
         try Self.require(headCountKV > 0 && headCount % headCountKV == 0, metadata, .headCountKV,
                          "\(headCountKV) must be positive and divide head_count \(headCount)")
@@ -79,7 +89,7 @@ public struct CommonHyperparameters: Sendable, Equatable {
     }
 
     /// A per-layer array key whose entries must all be equal (the forward pass has one value).
-    private static func uniform(_ metadata: GGUFMetadata, _ key: GGUFArchitectureKey) throws(GGUFError) -> Int {
+    static func uniform(_ metadata: GGUFMetadata, _ key: GGUFArchitectureKey) throws(GGUFError) -> Int {
         let values = try metadata.intOrInts(key)
         guard let first = values.first, values.allSatisfy({ $0 == first }) else {
             throw GGUFError(file: metadata.source, field: try metadata.key(key), kind: .invalidValue,
@@ -88,7 +98,7 @@ public struct CommonHyperparameters: Sendable, Equatable {
         return first
     }
 
-    private static func require(_ condition: Bool, _ metadata: GGUFMetadata, _ key: GGUFArchitectureKey,
+    static func require(_ condition: Bool, _ metadata: GGUFMetadata, _ key: GGUFArchitectureKey,
                                 _ message: String) throws(GGUFError) {
         guard condition else {
             throw GGUFError(file: metadata.source, field: try metadata.key(key), kind: .invalidValue, message: message)
@@ -98,7 +108,7 @@ public struct CommonHyperparameters: Sendable, Equatable {
     /// The spec of a family built on these keys: every layer global, q·k scaled by
     /// 1/√key_length, no embedding scale and no post-norms unless the family changes them.
     public func spec(family: ArchitectureFamily, vocabularySize: Int, layout: RotarySpec.Layout,
-                     attentionBiases: Bool = false, queryKeyNorms: Bool = false,
+                     attentionBiases: TensorPresence = .absent, queryKeyNorms: TensorPresence = .absent,
                      feedForward: FeedForwardSpec) -> TransformerSpec {
         TransformerSpec(
             family: family, embeddingLength: embeddingLength, blockCount: blockCount,
@@ -106,9 +116,8 @@ public struct CommonHyperparameters: Sendable, Equatable {
             headCount: headCount, headCountKV: headCountKV,
             keyLength: keyLength, valueLength: valueLength, normEpsilon: rmsEpsilon,
             embeddingScale: 1, attentionScale: 1 / Float(keyLength).squareRoot(),
-            rope: rotary(layout: layout), layers: uniformLayers,
-            attentionBiases: attentionBiases, queryKeyNorms: queryKeyNorms, postNorms: false,
-            feedForward: feedForward)
+            rope: rotary(layout: layout), layers: uniformLayers(feedForward: feedForward),
+            attentionBiases: attentionBiases, queryKeyNorms: queryKeyNorms, postNorms: false)
     }
 
     /// The rotary description for `layout`, with this configuration's scaling.
@@ -119,9 +128,10 @@ public struct CommonHyperparameters: Sendable, Equatable {
                    originalContextLength: ropeScaling.originalContextLength)
     }
 
-    /// Every layer global with this configuration's base and scale.
-    public var uniformLayers: [LayerSpec] {
-        Array(repeating: LayerSpec(ropeBase: ropeBase, ropeScale: ropeScaling.frequencyScale, slidingWindow: nil),
+    /// Every layer global with this configuration's base and scale and the same feed-forward block.
+    public func uniformLayers(feedForward: FeedForwardSpec) -> [LayerSpec] {
+        Array(repeating: LayerSpec(ropeBase: ropeBase, ropeScale: ropeScaling.frequencyScale, slidingWindow: nil,
+                                   feedForward: feedForward),
               count: blockCount)
     }
 }

@@ -31,14 +31,15 @@ public struct TransformerSpec: Sendable, Equatable {
     public var rope: RotarySpec
     /// Per-layer differences: RoPE base, sliding window.
     public var layers: [LayerSpec]
-    /// q, k, v projections carry biases (Qwen2).
-    public var attentionBiases: Bool
-    /// Per-head RMS norms on q and k before RoPE (Qwen3, Gemma 3).
-    public var queryKeyNorms: Bool
+    /// Biases of the q, k, v projections (Qwen2: required; GLM-4.5: used when present).
+    public var attentionBiases: TensorPresence
+    /// Per-head RMS norms on q and k before RoPE (Qwen3, Gemma 3: required; GLM-4.5: when present).
+    public var queryKeyNorms: TensorPresence
     /// RMS norms after attention and after the feed-forward block, before the residual add (Gemma 3).
     public var postNorms: Bool
-    /// The feed-forward block.
-    public var feedForward: FeedForwardSpec
+    /// The name of the RMS norm before the feed-forward block (`blk.N.<name>.weight`):
+    /// `ffn_norm`, or `post_attention_norm` for GLM-4.5, whose converter names it after its place.
+    public var feedForwardNormName: String = "ffn_norm"
 
     /// Width of all query heads together.
     public var queryWidth: Int { headCount * keyLength }
@@ -77,6 +78,16 @@ public struct RotarySpec: Sendable, Equatable {
     public var frequencyFactors: [Float]? = nil
 }
 
+/// Whether a block's optional tensors (biases, norms) are bound.
+public enum TensorPresence: Sendable, Equatable {
+    /// Never bound, even when the file has them.
+    case absent
+    /// Bound; a file without them is refused.
+    case required
+    /// Bound when the file has them (llama.cpp's `TENSOR_NOT_REQUIRED`).
+    case optional
+}
+
 /// What differs between layers.
 public struct LayerSpec: Sendable, Equatable {
     /// RoPE frequency base of this layer.
@@ -85,6 +96,8 @@ public struct LayerSpec: Sendable, Equatable {
     public var ropeScale: Float
     /// Keys at distance ≥ this from the query are masked (sliding-window layers); nil = global.
     public var slidingWindow: Int?
+    /// The feed-forward block of this layer (DeepSeek and GLM start with dense blocks, then experts).
+    public var feedForward: FeedForwardSpec
 }
 
 /// The feed-forward block.
@@ -99,7 +112,48 @@ public enum FeedForwardSpec: Sendable, Equatable {
 
     /// `ffn_gate`, `ffn_up`, `ffn_down` of width `length`.
     case dense(length: Int, activation: Activation)
-    /// A router `ffn_gate_inp` over `count` experts, `used` chosen per token by softmax top-k,
-    /// each an `ffn_{gate,up,down}_exps` slice of width `length`.
-    case experts(count: Int, used: Int, length: Int, activation: Activation, normalizeWeights: Bool)
+    /// A router `ffn_gate_inp` choosing among `ffn_{gate,up,down}_exps` experts per token,
+    /// optionally with always-on shared experts.
+    case experts(ExpertBlockSpec)
+}
+
+/// A mixture-of-experts feed-forward block as llama.cpp's `build_moe_ffn` evaluates it:
+/// router logits → probabilities (``gating``) → `used` experts chosen by probability plus the
+/// selection bias (`exp_probs_b`, which chooses but does not weigh) → their unbiased
+/// probabilities as weights, renormalised to sum 1 when ``normalizeWeights`` and multiplied by
+/// ``weightsScale`` → the weighted sum of the chosen experts' gated feed-forwards, plus the
+/// shared experts' (`ffn_{gate,up,down}_shexp`, width ``sharedLength``) when there are any.
+public struct ExpertBlockSpec: Sendable, Equatable {
+    /// How router logits become probabilities (`{arch}.expert_gating_func`).
+    public enum Gating: String, Sendable, Equatable {
+        /// Softmax over all experts (llama.cpp's 1).
+        case softmax
+        /// An independent sigmoid per expert (llama.cpp's 2; DeepSeek-V3, GLM-4.5).
+        case sigmoid
+    }
+
+    /// Experts in the stack (`expert_count`).
+    public var count: Int
+    /// Experts chosen per token (`expert_used_count`).
+    public var used: Int
+    /// Width of one expert.
+    public var length: Int
+    public var activation: FeedForwardSpec.Activation
+    public var gating: Gating = .softmax
+    /// Whether the chosen experts' weights are divided by their sum (clamped below at 2⁻¹⁴).
+    public var normalizeWeights: Bool
+    /// Factor on the routing weights (`expert_weights_scale`; 1 = none).
+    public var weightsScale: Float = 1
+    /// Whether `blk.N.exp_probs_b.bias` is added to the probabilities for the choice.
+    public var selectionBias = false
+    /// Width of the shared experts' feed-forward (expert width × `expert_shared_count`); 0 = none.
+    public var sharedLength = 0
+
+    public init(count: Int, used: Int, length: Int, activation: FeedForwardSpec.Activation, normalizeWeights: Bool) {
+        self.count = count
+        self.used = used
+        self.length = length
+        self.activation = activation
+        self.normalizeWeights = normalizeWeights
+    }
 }

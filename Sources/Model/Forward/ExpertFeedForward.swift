@@ -1,28 +1,36 @@
+import Foundation
 import GGUF
 import Kernels
 
-/// A mixture-of-experts feed-forward block as llama.cpp builds it for Mixtral and Qwen3-MoE:
-/// router logits `x·Wrᵀ`, softmax over all experts, the `used` most probable experts per token
-/// (weights renormalised to sum 1 when the family says so), then for each expert the gated
-/// feed-forward on the rows routed to it, summed with the routing weights.
+/// A mixture-of-experts feed-forward block as llama.cpp's `build_moe_ffn` builds it (see
+/// ``ExpertBlockSpec``): router logits `x·Wrᵀ` → softmax or sigmoid probabilities → the `used`
+/// experts with the largest probability plus selection bias → their unbiased probabilities as
+/// weights (renormalised, scaled) → for each expert the gated feed-forward on the rows routed to
+/// it, summed with the routing weights → plus the shared experts' dense feed-forward, if any.
 struct ExpertFeedForward {
-    let router: LinearWeight
-    let gate: LinearWeight
-    let up: LinearWeight
-    let down: LinearWeight
-    let expertCount: Int
-    let usedCount: Int
-    let activation: FeedForwardSpec.Activation
-    let normalizeWeights: Bool
+    let tensors: FeedForwardWeights.ExpertWeights
+    let block: ExpertBlockSpec
+
+    private var router: LinearWeight { tensors.router }
+    private var gate: LinearWeight { tensors.gate }
+    private var up: LinearWeight { tensors.up }
+    private var down: LinearWeight { tensors.down }
+    private var expertCount: Int { block.count }
+    private var usedCount: Int { block.used }
+    private var activation: FeedForwardSpec.Activation { block.activation }
 
     /// Buffers the block needs, owned by the workspace.
     struct Buffers {
         let routerLogits: FloatBuffer
         let selected: IndexBuffer
         let weights: FloatBuffer
+        /// Probability + selection bias per expert (rows × experts), when the block has a bias.
+        let selectionScores: FloatBuffer
         let expertTokens: IndexBuffer
         let expertInput: FloatBuffer
         let expertOutput: FloatBuffer
+        /// The shared experts' output (rows × n_embd).
+        let sharedOutput: FloatBuffer
     }
 
     /// - Parameter rows: names a batch row in errors (its chunk and position).
@@ -34,7 +42,9 @@ struct ExpertFeedForward {
         try project(router, input: x, rows: rows, into: logits)
         let selected = buffers.selected.reserve(rows * usedCount)
         let weights = buffers.weights.reserve(rows * usedCount)
-        route(logits: logits, rows: rows, selected: selected, weights: weights, threads: operations.threads)
+        let selection = buffers.selectionScores.reserve(block.selectionBias ? rows * expertCount : 0)
+        route(logits: logits, rows: rows, selection: selection, selected: selected, weights: weights,
+              threads: operations.threads)
         // Non-finite router logits select no expert (id −1): stop before anything indexes by it.
         for slot in 0..<(rows * usedCount) where selected[slot] < 0 || !weights[slot].isFinite {
             throw GGUFError(file: rowNames.source, field: router.name, kind: .invalidValue,
@@ -86,33 +96,56 @@ struct ExpertFeedForward {
                 }
             }
         }
+        if let shared = tensors.shared {
+            let sharedOutput = buffers.sharedOutput.reserve(rows * width)
+            try DenseFeedForward(gate: shared.gate, up: shared.up, down: shared.down, activation: .silu).run(
+                x, rows: rows, project: project, operations: operations,
+                gateBuffer: gateBuffer, upBuffer: upBuffer, into: sharedOutput)
+            operations.add(output, sharedOutput, count: rows * width)
+        }
     }
 
-    /// Softmax over each row of router logits, then the `usedCount` largest probabilities
-    /// (ties to the lower expert id) and their weights.
-    private func route(logits: UnsafeMutablePointer<Float>, rows: Int, selected: UnsafeMutablePointer<Int32>,
-                       weights: UnsafeMutablePointer<Float>, threads: Int) {
-        let experts = expertCount, used = usedCount, normalize = normalizeWeights
+    /// Probabilities of each row of router logits (softmax or sigmoid, in place), then the
+    /// `usedCount` largest of probability + selection bias (ties to the lower expert id), and the
+    /// unbiased probabilities of those experts as weights, renormalised and scaled as the block says.
+    private func route(logits: UnsafeMutablePointer<Float>, rows: Int, selection: UnsafeMutablePointer<Float>,
+                       selected: UnsafeMutablePointer<Int32>, weights: UnsafeMutablePointer<Float>, threads: Int) {
+        let experts = expertCount, used = usedCount, block = block
+        let bias = tensors.selectionBias
         Parallel.forEachRange(count: rows, threads: threads, grain: 64) { range in
             for row in range {
                 let probabilities = logits + row * experts
-                VectorMath.softmax(probabilities, count: experts)
+                switch block.gating {
+                case .softmax: VectorMath.softmax(probabilities, count: experts)
+                case .sigmoid:
+                    for expert in 0..<experts { probabilities[expert] = 1 / (1 + exp(-probabilities[expert])) }
+                }
+                var scores = UnsafePointer(probabilities)
+                if let bias {
+                    let biased = selection + row * experts
+                    for expert in 0..<experts { biased[expert] = probabilities[expert] + bias[expert] }
+                    scores = UnsafePointer(biased)
+                }
                 var sum: Float = 0
                 for choice in 0..<used {
                     var best = -1
                     var bestValue = -Float.infinity
-                    for expert in 0..<experts where probabilities[expert] > bestValue {
+                    for expert in 0..<experts where scores[expert] > bestValue {
                         var taken = false
                         for previous in 0..<choice where Int(selected[row * used + previous]) == expert { taken = true }
-                        if !taken { best = expert; bestValue = probabilities[expert] }
+                        if !taken { best = expert; bestValue = scores[expert] }
                     }
                     selected[row * used + choice] = Int32(best)
-                    weights[row * used + choice] = bestValue
-                    sum += bestValue
+                    let weight = best < 0 ? Float.nan : probabilities[best]
+                    weights[row * used + choice] = weight
+                    sum += weight
                 }
-                if normalize {
+                if block.normalizeWeights {
                     let scale = 1 / max(sum, 6.103515625e-5)
                     for choice in 0..<used { weights[row * used + choice] *= scale }
+                }
+                if block.weightsScale != 0, block.weightsScale != 1 {
+                    for choice in 0..<used { weights[row * used + choice] *= block.weightsScale }
                 }
             }
         }

@@ -57,6 +57,7 @@ public final class TransformerModel {
         case .qwen3: spec = try Qwen3Configuration(metadata: metadata).spec(vocabularySize: vocabularySize)
         case .qwen3moe: spec = try Qwen3MoEConfiguration(metadata: metadata).spec(vocabularySize: vocabularySize)
         case .gemma3: spec = try Gemma3Configuration(metadata: metadata).spec(vocabularySize: vocabularySize)
+        case .glm4moe: spec = try Glm4MoEConfiguration(metadata: metadata).spec(vocabularySize: vocabularySize)
         }
         self.spec = spec
         let binder = WeightBinder(file: file)
@@ -162,7 +163,7 @@ public final class TransformerModel {
 
             operations.rmsNorm(hidden, weight: block.feedForwardNorm, rows: rows, width: width,
                                epsilon: spec.normEpsilon, into: normed)
-            try feedForward(block, input: normed, rows: rows, project: project, operations: operations,
+            try feedForward(block, layer: layer, input: normed, rows: rows, project: project, operations: operations,
                             rowNames: rowNames, into: projected)
             if let norm = block.postFeedForwardNorm {
                 operations.rmsNorm(projected, weight: norm, rows: rows, width: width, epsilon: spec.normEpsilon, into: projected)
@@ -270,21 +271,21 @@ public final class TransformerModel {
         return attention
     }
 
-    private func feedForward(_ block: BlockWeights, input: UnsafePointer<Float>, rows: Int, project: Projection,
+    private func feedForward(_ block: BlockWeights, layer: Int, input: UnsafePointer<Float>, rows: Int, project: Projection,
                              operations: RowOperations, rowNames: BatchRowNames,
                              into output: UnsafeMutablePointer<Float>) throws(GGUFError) {
         let space = workspace
-        switch (block.feedForward, spec.feedForward) {
-        case (.dense(let gate, let up, let down), .dense(_, let activation)):
-            try DenseFeedForward(gate: gate, up: up, down: down, activation: activation).run(
+        switch (block.feedForward, spec.layers[layer].feedForward) {
+        case (.dense(let weights), .dense(_, let activation)):
+            try DenseFeedForward(gate: weights.gate, up: weights.up, down: weights.down, activation: activation).run(
                 input, rows: rows, project: project, operations: operations,
-                gateBuffer: space.gate.reserve(rows * gate.outFeatures), upBuffer: space.up.reserve(rows * up.outFeatures),
-                into: output)
-        case (.experts(let router, let gate, let up, let down), .experts(let count, let used, _, let activation, let normalize)):
-            try ExpertFeedForward(router: router, gate: gate, up: up, down: down, expertCount: count, usedCount: used,
-                                  activation: activation, normalizeWeights: normalize).run(
+                gateBuffer: space.gate.reserve(rows * weights.gate.outFeatures),
+                upBuffer: space.up.reserve(rows * weights.up.outFeatures), into: output)
+        case (.experts(let weights), .experts(let expertBlock)):
+            let width = max(expertBlock.length, expertBlock.sharedLength)
+            try ExpertFeedForward(tensors: weights, block: expertBlock).run(
                 input, rows: rows, project: project, operations: operations,
-                gateBuffer: space.gate.reserve(rows * gate.outFeatures), upBuffer: space.up.reserve(rows * up.outFeatures),
+                gateBuffer: space.gate.reserve(rows * width), upBuffer: space.up.reserve(rows * width),
                 buffers: space.experts, rowNames: rowNames, into: output)
         default:
             preconditionFailure("block weights were bound from the same spec")

@@ -19,6 +19,6 @@ final class Workspace {
     let roundedInput = FloatBuffer()
     let quantizedInputs = QuantizedInputs()
     let experts = ExpertFeedForward.Buffers(
-        routerLogits: FloatBuffer(), selected: IndexBuffer(), weights: FloatBuffer(),
-        expertTokens: IndexBuffer(), expertInput: FloatBuffer(), expertOutput: FloatBuffer())
+        routerLogits: FloatBuffer(), selected: IndexBuffer(), weights: FloatBuffer(), selectionScores: FloatBuffer(),
+        expertTokens: IndexBuffer(), expertInput: FloatBuffer(), expertOutput: FloatBuffer(), sharedOutput: FloatBuffer())
 }

@@ -27,23 +27,16 @@ struct BlockWeights {
         value = try binder.matrix(prefix + "attn_v.weight", inFeatures: embedding, outFeatures: spec.valueWidth)
         attentionOutput = try binder.matrix(prefix + "attn_output.weight",
                                             inFeatures: spec.attentionOutputWidth, outFeatures: embedding)
-        if spec.attentionBiases {
-            queryBias = try binder.vector(prefix + "attn_q.bias", length: spec.queryWidth)
-            keyBias = try binder.vector(prefix + "attn_k.bias", length: spec.keyWidth)
-            valueBias = try binder.vector(prefix + "attn_v.bias", length: spec.valueWidth)
-        } else {
-            (queryBias, keyBias, valueBias) = (nil, nil, nil)
-        }
-        if spec.queryKeyNorms {
-            queryNorm = try binder.vector(prefix + "attn_q_norm.weight", length: spec.keyLength)
-            keyNorm = try binder.vector(prefix + "attn_k_norm.weight", length: spec.keyLength)
-        } else {
-            (queryNorm, keyNorm) = (nil, nil)
-        }
+        let biases = spec.attentionBiases
+        queryBias = try binder.vector(prefix + "attn_q.bias", length: spec.queryWidth, presence: biases)
+        keyBias = try binder.vector(prefix + "attn_k.bias", length: spec.keyWidth, presence: biases)
+        valueBias = try binder.vector(prefix + "attn_v.bias", length: spec.valueWidth, presence: biases)
+        queryNorm = try binder.vector(prefix + "attn_q_norm.weight", length: spec.keyLength, presence: spec.queryKeyNorms)
+        keyNorm = try binder.vector(prefix + "attn_k_norm.weight", length: spec.keyLength, presence: spec.queryKeyNorms)
         postAttentionNorm = spec.postNorms
             ? try binder.vector(prefix + "post_attention_norm.weight", length: embedding) : nil
-        feedForwardNorm = try binder.vector(prefix + "ffn_norm.weight", length: embedding)
-        feedForward = try FeedForwardWeights(prefix: prefix, spec: spec, binder: binder)
+        feedForwardNorm = try binder.vector(prefix + spec.feedForwardNormName + ".weight", length: embedding)
+        feedForward = try FeedForwardWeights(prefix: prefix, spec: spec, layer: spec.layers[layer].feedForward, binder: binder)
         postFeedForwardNorm = spec.postNorms
             ? try binder.vector(prefix + "post_ffw_norm.weight", length: embedding) : nil
     }
@@ -54,32 +47,64 @@ struct BlockWeights {
     }
 }
 
-/// The feed-forward tensors of a block: gated dense, or a router with expert stacks.
+/// The feed-forward tensors of a block: gated dense, or a router with expert stacks (and,
+/// when the spec has them, the selection bias and the shared experts).
 enum FeedForwardWeights {
-    case dense(gate: LinearWeight, up: LinearWeight, down: LinearWeight)
-    case experts(router: LinearWeight, gate: LinearWeight, up: LinearWeight, down: LinearWeight)
+    case dense(DenseWeights)
+    case experts(ExpertWeights)
 
-    init(prefix: String, spec: TransformerSpec, binder: WeightBinder) throws(GGUFError) {
+    /// `ffn_gate`, `ffn_up`, `ffn_down` (or their `_shexp` shared-expert forms).
+    struct DenseWeights {
+        let gate: LinearWeight
+        let up: LinearWeight
+        let down: LinearWeight
+
+        init(prefix: String, suffix: String, embedding: Int, length: Int, binder: WeightBinder) throws(GGUFError) {
+            gate = try binder.matrix(prefix + "ffn_gate\(suffix).weight", inFeatures: embedding, outFeatures: length)
+            up = try binder.matrix(prefix + "ffn_up\(suffix).weight", inFeatures: embedding, outFeatures: length)
+            down = try binder.matrix(prefix + "ffn_down\(suffix).weight", inFeatures: length, outFeatures: embedding)
+        }
+
+        var matrices: [LinearWeight] { [gate, up, down] }
+    }
+
+    /// The router, the expert stacks, and the optional selection bias and shared experts.
+    struct ExpertWeights {
+        let router: LinearWeight
+        let gate: LinearWeight
+        let up: LinearWeight
+        let down: LinearWeight
+        /// `exp_probs_b.bias`: added to the probabilities to choose experts, not to weigh them.
+        let selectionBias: [Float]?
+        let shared: DenseWeights?
+
+        /// The router, the stacks in the order the forward pass runs them, then the shared experts.
+        var matrices: [LinearWeight] { [router, gate, up, down] + (shared?.matrices ?? []) }
+    }
+
+    init(prefix: String, spec: TransformerSpec, layer feedForward: FeedForwardSpec, binder: WeightBinder) throws(GGUFError) {
         let embedding = spec.embeddingLength
-        switch spec.feedForward {
+        switch feedForward {
         case .dense(let length, _):
-            self = .dense(
-                gate: try binder.matrix(prefix + "ffn_gate.weight", inFeatures: embedding, outFeatures: length),
-                up: try binder.matrix(prefix + "ffn_up.weight", inFeatures: embedding, outFeatures: length),
-                down: try binder.matrix(prefix + "ffn_down.weight", inFeatures: length, outFeatures: embedding))
-        case .experts(let count, _, let length, _, _):
-            self = .experts(
+            self = .dense(try DenseWeights(prefix: prefix, suffix: "", embedding: embedding, length: length, binder: binder))
+        case .experts(let block):
+            let count = block.count, length = block.length
+            self = .experts(ExpertWeights(
                 router: try binder.matrix(prefix + "ffn_gate_inp.weight", inFeatures: embedding, outFeatures: count),
                 gate: try binder.experts(prefix + "ffn_gate_exps.weight", inFeatures: embedding, outFeatures: length, count: count),
                 up: try binder.experts(prefix + "ffn_up_exps.weight", inFeatures: embedding, outFeatures: length, count: count),
-                down: try binder.experts(prefix + "ffn_down_exps.weight", inFeatures: length, outFeatures: embedding, count: count))
+                down: try binder.experts(prefix + "ffn_down_exps.weight", inFeatures: length, outFeatures: embedding, count: count),
+                selectionBias: block.selectionBias ? try binder.vector(prefix + "exp_probs_b.bias", length: count) : nil,
+                shared: block.sharedLength > 0
+                    ? try DenseWeights(prefix: prefix, suffix: "_shexp", embedding: embedding, length: block.sharedLength, binder: binder)
+                    : nil))
         }
     }
 
     var matrices: [LinearWeight] {
         switch self {
-        case .dense(let gate, let up, let down): [gate, up, down]
-        case .experts(let router, let gate, let up, let down): [router, gate, up, down]
+        case .dense(let weights): weights.matrices
+        case .experts(let weights): weights.matrices
         }
     }
 }

@@ -31,6 +31,15 @@ struct WeightBinder {
         file.tensorIfPresent(named: name) == nil ? nil : try vector(name, length: length)
     }
 
+    /// A vector bound as `presence` says: never, always (missing → error), or when present.
+    func vector(_ name: String, length: Int, presence: TensorPresence) throws(GGUFError) -> [Float]? {
+        switch presence {
+        case .absent: nil
+        case .required: try vector(name, length: length)
+        case .optional: try optionalVector(name, length: length)
+        }
+    }
+
     /// Whether the file holds `name`.
     func contains(_ name: String) -> Bool { file.tensorIfPresent(named: name) != nil }
 
