@@ -47,6 +47,23 @@ struct VocabFixtureTests {
         #expect(pairs.count >= 40, "\(name): only \(pairs.count) test strings")
         #expect(failures == 0)
     }
+
+    /// GLM-4.5's `tokenizer.ggml.pre = glm4` is llama.cpp's CHATGLM4 split — the Llama 3 regex —
+    /// with merges ignored for whole-token words, as for `llama-bpe` (llama-vocab.cpp): on the
+    /// llama-bpe vocabulary relabelled `glm4`, every test string gives llama.cpp's llama-bpe ids.
+    @Test("glm4 and glm5 split like llama-bpe and ignore merges; chatglm-bpe splits the same way")
+    func glm4PreTokenizer() throws {
+        let (path, pairs) = try Self.cases("llama-bpe")
+        for name in ["glm4", "glm5", "chatglm-bpe"] {
+            let file = try GGUFFile(path: path).overriding([MetadataOverride(key: "tokenizer.ggml.pre", value: .string(name))])
+            let vocabulary = try Vocabulary(file: file)
+            #expect(vocabulary.preTokenizer == .llama3 && vocabulary.ignoreMerges == (name != "chatglm-bpe"), "\(name)")
+            guard name != "chatglm-bpe" else { continue }
+            var tokenizer = Tokenizer(vocabulary: vocabulary)
+            let failures = pairs.filter { tokenizer.encode($0.text) != $0.ids }.count
+            #expect(failures == 0, "\(name): \(failures) of \(pairs.count) strings differ from llama-bpe's ids")
+        }
+    }
 }
 
 /// BOS/EOS and special-token parsing on the Llama SentencePiece vocabulary (BOS 1, EOS 2,

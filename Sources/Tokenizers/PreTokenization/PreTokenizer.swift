@@ -7,7 +7,8 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
     case `default`
     /// GPT-2 (`gpt-2`, `mpt`, `olmo`, `jais`, `phi-2`, `jina-es`, `jina-de`, …).
     case gpt2
-    /// Llama 3 (`llama-bpe`, `llama3`, `llama-v3`, `falcon3`, `falcon-h1`, `pixtral`, …).
+    /// Llama 3 (`llama-bpe`, `llama3`, `llama-v3`, `falcon3`, `falcon-h1`, `pixtral`, …), and
+    /// GLM-4 (`chatglm-bpe`, `glm4`, `glm5`: llama.cpp's CHATGLM4 rules are Llama 3's split).
     case llama3
     /// Qwen 2 (`qwen2`, `stablelm2`, `deepseek-r1-qwen`, `hunyuan`, `megrez`).
     case qwen2
@@ -31,7 +32,7 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
              "jina-v1-en", "jina-v2-code", "roberta-bpe", "gigachat", "trillion", "a.x-4.0", "mellum":
             self = .gpt2
         case "llama-bpe", "llama3", "llama-v3", "falcon3", "falcon-h1", "pixtral", "midm-2.0", "lfm2",
-             "dbrx", "smaug-bpe":
+             "dbrx", "smaug-bpe", "chatglm-bpe", "glm4", "glm5":
             self = .llama3
         case "qwen2", "stablelm2", "deepseek-r1-qwen", "hunyuan", "megrez": self = .qwen2
         case "qwen35": self = .qwen35
@@ -73,6 +74,18 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
     /// Smaug split the same way but have neither).
     static func isLlama3Proper(vocabularyName name: String) -> Bool {
         ["llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral", "midm-2.0", "lfm2"].contains(name)
+    }
+
+    /// Whether a pre-tokenized word that is itself a token skips the merges: Llama 3 proper, and
+    /// GLM-4.5/5 (`glm4`, `glm5`; not the older `chatglm-bpe`).
+    static func ignoresMerges(vocabularyName name: String) -> Bool {
+        isLlama3Proper(vocabularyName: name) || ["glm4", "glm5"].contains(name)
+    }
+
+    /// Whether the vocabulary has no BOS token unless `tokenizer.ggml.bos_token_id` names one
+    /// (llama.cpp sets `special_bos_id = LLAMA_TOKEN_NULL` for the GLM-4 names).
+    static func hasNoDefaultBOS(vocabularyName name: String) -> Bool {
+        ["chatglm-bpe", "glm4", "glm5"].contains(name)
     }
 
     /// Whether decoding a vocabulary with `tokenizer.ggml.pre = name` cleans spaces before

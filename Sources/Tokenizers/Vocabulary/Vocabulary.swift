@@ -105,9 +105,10 @@ public final class Vocabulary: Sendable {
             }
             addBOS = PreTokenizer.isLlama3Proper(vocabularyName: preTokenizerName)
             addSpacePrefix = false
-            ignoreMerges = PreTokenizer.isLlama3Proper(vocabularyName: preTokenizerName)
+            ignoreMerges = PreTokenizer.ignoresMerges(vocabularyName: preTokenizerName)
             cleanSpaces = PreTokenizer.cleansSpaces(vocabularyName: preTokenizerName)
             special = SpecialTokenIDs(beginOfSequence: 11, endOfSequence: 11)
+            if PreTokenizer.hasNoDefaultBOS(vocabularyName: preTokenizerName) { special.beginOfSequence = nil }
             merges = try Self.readMerges(file: file, tokens: tokens)
         }
         addBOS = try metadata.boolIfPresent(VocabularyKey.addBOS) ?? addBOS
