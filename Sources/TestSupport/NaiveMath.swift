@@ -34,20 +34,41 @@ public enum NaiveMath {
 
     /// Rotates one head `x` (its first `dimensions` elements) for position `position`:
     /// θᵢ = position·scale·base^(−2i/dimensions) / factor[i], pairs chosen by `style`.
+    ///
+    /// With `yarnOriginalContext` (YaRN, extrapolation factor 1, β_fast 32, β_slow 1, as the YaRN
+    /// paper): pair i's angle blends the interpolated `scale·θ` and the extrapolated θ by the ramp
+    /// over the correction dimensions, and both sine and cosine get the magnitude 1 + 0.1·ln(1/scale).
     public static func rope(
         _ x: inout [Double], start: Int, dimensions: Int, position: Int, base: Double, scale: Double,
-        frequencyFactors: [Double]?, style: NaiveTransformerConfiguration.RopeStyle
+        frequencyFactors: [Double]?, style: NaiveTransformerConfiguration.RopeStyle, yarnOriginalContext: Int? = nil
     ) {
+        var low = 0.0, high = 0.0
+        if let context = yarnOriginalContext {
+            func correction(_ rotations: Double) -> Double {
+                Double(dimensions) * log(Double(context) / (rotations * 2 * Double.pi)) / (2 * log(base))
+            }
+            low = max(0, floor(correction(32)))
+            high = min(Double(dimensions - 1), ceil(correction(1)))
+        }
         for i in 0..<dimensions / 2 {
-            var theta = Double(position) * scale * pow(base, -2 * Double(i) / Double(dimensions))
-            if let factors = frequencyFactors { theta /= factors[i] }
+            var extrapolated = Double(position) * pow(base, -2 * Double(i) / Double(dimensions))
+            if let factors = frequencyFactors { extrapolated /= factors[i] }
+            var theta = scale * extrapolated
+            var magnitude = 1.0
+            if yarnOriginalContext != nil {
+                let y = (Double(i) - low) / max(0.001, high - low)
+                let ramp = 1 - min(1, max(0, y))
+                theta = theta * (1 - ramp) + extrapolated * ramp
+                magnitude = 1 + 0.1 * log(1 / scale)
+            }
             let (a, b) = switch style {
             case .adjacentPairs: (start + 2 * i, start + 2 * i + 1)
             case .halves: (start + i, start + i + dimensions / 2)
             }
             let x0 = x[a], x1 = x[b]
-            x[a] = x0 * cos(theta) - x1 * sin(theta)
-            x[b] = x0 * sin(theta) + x1 * cos(theta)
+            let cosine = cos(theta) * magnitude, sine = sin(theta) * magnitude
+            x[a] = x0 * cosine - x1 * sine
+            x[b] = x0 * sine + x1 * cosine
         }
     }
 
@@ -57,6 +78,12 @@ public enum NaiveMath {
         let e = x.map { exp($0 - maximum) }
         let total = e.reduce(0, +)
         return e.map { $0 / total }
+    }
+
+    /// gpt-oss's clamped SwiGLU: min(g, 7)·σ(1.702·min(g, 7))·(clamp(u, −7, 7) + 1).
+    public static func clampedSwiGLU(gate g: Double, up u: Double) -> Double {
+        let x = min(g, 7), y = min(max(u, -7), 7)
+        return x / (1 + exp(-1.702 * x)) * (y + 1)
     }
 
     /// x·sigmoid(x).

@@ -10,7 +10,7 @@ import GGUF
 ///     let inputs = run.inputs[NaiveMatmulKey("blk.0.ffn_down.weight")]
 ///
 /// Families: llama (dense, or Mixtral MoE when `llama.expert_count` > 0), qwen2, qwen3,
-/// qwen3moe, gemma3, glm4moe (see ``NaiveTransformerConfiguration`` for how each is read).
+/// qwen3moe, gemma3, glm4moe, gpt-oss (see ``NaiveTransformerConfiguration`` for how each is read).
 public final class NaiveTransformer {
     /// The file the weights come from.
     public let file: GGUFFile
@@ -85,6 +85,7 @@ public final class NaiveTransformer {
         let norm = try weight(p + "attn_norm.weight")
         let wq = try weight(p + "attn_q.weight"), wk = try weight(p + "attn_k.weight"), wv = try weight(p + "attn_v.weight")
         let wo = try weight(p + "attn_output.weight")
+        let bo = optionalWeight(p + "attn_output.bias"), sinks = optionalWeight(p + "attn_sinks.weight")
         let bq = optionalWeight(p + "attn_q.bias"), bk = optionalWeight(p + "attn_k.bias"), bv = optionalWeight(p + "attn_v.bias")
         let qNorm = optionalWeight(p + "attn_q_norm.weight"), kNorm = optionalWeight(p + "attn_k_norm.weight")
         let frequencyFactors = optionalWeight("rope_freqs.weight")
@@ -104,11 +105,13 @@ public final class NaiveTransformer {
             if let kNorm { k = Self.normalizeHeads(k, width: c.keyLength, weight: kNorm, epsilon: c.rmsEpsilon) }
             for head in 0..<c.headCount {
                 NaiveMath.rope(&q, start: head * c.keyLength, dimensions: c.ropeDimensionCount, position: t,
-                               base: base, scale: scale, frequencyFactors: frequencyFactors, style: c.ropeStyle)
+                               base: base, scale: scale, frequencyFactors: frequencyFactors, style: c.ropeStyle,
+                               yarnOriginalContext: c.yarnOriginalContext)
             }
             for head in 0..<c.headCountKV {
                 NaiveMath.rope(&k, start: head * c.keyLength, dimensions: c.ropeDimensionCount, position: t,
-                               base: base, scale: scale, frequencyFactors: frequencyFactors, style: c.ropeStyle)
+                               base: base, scale: scale, frequencyFactors: frequencyFactors, style: c.ropeStyle,
+                               yarnOriginalContext: c.yarnOriginalContext)
             }
             queries.append(q); keys.append(k); values.append(v)
         }
@@ -131,7 +134,9 @@ public final class NaiveTransformer {
                     for d in 0..<c.keyLength { dot += queries[t][head * c.keyLength + d] * keys[j][kvHead * c.keyLength + d] }
                     scores.append(dot * queryScale)
                 }
-                let probabilities = NaiveMath.softmax(scores)
+                // A sink is one more logit in the softmax, with no value.
+                let probabilities = sinks.map { Array(NaiveMath.softmax(scores + [$0[head]]).dropLast()) }
+                    ?? NaiveMath.softmax(scores)
                 for (n, j) in visible.enumerated() {
                     for d in 0..<c.valueLength {
                         heads[head * c.valueLength + d] += probabilities[n] * values[j][kvHead * c.valueLength + d]
@@ -140,6 +145,7 @@ public final class NaiveTransformer {
             }
             recorder.record(p + "attn_output.weight", position: t, heads)
             var out = NaiveMath.multiply(wo, rows: c.embeddingLength, heads)
+            if let bo { for i in out.indices { out[i] += bo[i] } }
             if c.isGemma {
                 out = NaiveMath.rmsNorm(out, weight: try weight(p + "post_attention_norm.weight"), epsilon: c.rmsEpsilon)
             }
@@ -203,8 +209,11 @@ public final class NaiveTransformer {
     ) throws -> [Double] {
         let c = configuration
         recorder.record(p + "ffn_gate_inp.weight", position: t, x)
-        let routerLogits = NaiveMath.multiply(try weight(p + "ffn_gate_inp.weight"), rows: c.expertCount, x)
-        let probabilities = c.sigmoidRouting ? routerLogits.map { 1 / (1 + exp(-$0)) } : NaiveMath.softmax(routerLogits)
+        var routerLogits = NaiveMath.multiply(try weight(p + "ffn_gate_inp.weight"), rows: c.expertCount, x)
+        if let bias = optionalWeight(p + "ffn_gate_inp.bias") { for e in routerLogits.indices { routerLogits[e] += bias[e] } }
+        // gpt-oss chooses by logit and weighs by the softmax over the chosen logits.
+        let probabilities = c.isGptOss ? routerLogits
+            : c.sigmoidRouting ? routerLogits.map { 1 / (1 + exp(-$0)) } : NaiveMath.softmax(routerLogits)
         let bias = optionalWeight(p + "exp_probs_b.bias")
         // Margins in logits without a bias; with one, in the biased scores that choose.
         let scores = bias.map { b in probabilities.indices.map { probabilities[$0] + b[$0] } } ?? routerLogits
@@ -218,6 +227,13 @@ public final class NaiveTransformer {
         var total = 0.0
         for e in selected { total += probabilities[e] }
         if !c.normalizeExpertWeights { total = 1 }
+        var chosenWeight: [Int: Double] = [:]
+        if c.isGptOss {
+            let weights = NaiveMath.softmax(selected.map { probabilities[$0] })
+            for (e, w) in zip(selected, weights) { chosenWeight[e] = w }
+        }
+        let gateBias = optionalWeight(p + "ffn_gate_exps.bias"), upBias = optionalWeight(p + "ffn_up_exps.bias")
+        let downBias = optionalWeight(p + "ffn_down_exps.bias")
 
         let gates = try weight(p + "ffn_gate_exps.weight"), ups = try weight(p + "ffn_up_exps.weight")
         let downs = try weight(p + "ffn_down_exps.weight")
@@ -226,13 +242,18 @@ public final class NaiveTransformer {
         for e in selected {
             recorder.record(p + "ffn_gate_exps.weight", expert: e, position: t, x)
             recorder.record(p + "ffn_up_exps.weight", expert: e, position: t, x)
-            let gate = NaiveMath.multiply(gates, offset: e * f * n, rows: f, x)
-            let up = NaiveMath.multiply(ups, offset: e * f * n, rows: f, x)
+            var gate = NaiveMath.multiply(gates, offset: e * f * n, rows: f, x)
+            var up = NaiveMath.multiply(ups, offset: e * f * n, rows: f, x)
+            if let gateBias { for i in 0..<f { gate[i] += gateBias[e * f + i] } }
+            if let upBias { for i in 0..<f { up[i] += upBias[e * f + i] } }
             var activated = [Double](repeating: 0, count: f)
-            for i in 0..<f { activated[i] = NaiveMath.silu(gate[i]) * up[i] }
+            for i in 0..<f {
+                activated[i] = c.isGptOss ? NaiveMath.clampedSwiGLU(gate: gate[i], up: up[i]) : NaiveMath.silu(gate[i]) * up[i]
+            }
             recorder.record(p + "ffn_down_exps.weight", expert: e, position: t, activated)
-            let down = NaiveMath.multiply(downs, offset: e * n * f, rows: n, activated)
-            let w = probabilities[e] / total * c.expertWeightsScale
+            var down = NaiveMath.multiply(downs, offset: e * n * f, rows: n, activated)
+            if let downBias { for i in 0..<n { down[i] += downBias[e * n + i] } }
+            let w = (chosenWeight[e] ?? probabilities[e] / total) * c.expertWeightsScale
             for i in 0..<n { out[i] += w * down[i] }
         }
         if c.sharedExperts > 0 {

@@ -2,7 +2,8 @@ import GGUF
 
 /// The hyperparameters the naive reference transformer reads from a GGUF file, resolved here
 /// from the metadata on its own (independently of the Model module), following llama.cpp's
-/// rules for the families llama (dense or Mixtral MoE), qwen2, qwen3, qwen3moe, gemma3 and glm4moe.
+/// rules for the families llama (dense or Mixtral MoE), qwen2, qwen3, qwen3moe, gemma3, glm4moe
+/// and gpt-oss.
 public struct NaiveTransformerConfiguration: Sendable {
     /// How RoPE pairs the dimensions of a head.
     public enum RopeStyle: Sendable {
@@ -47,8 +48,14 @@ public struct NaiveTransformerConfiguration: Sendable {
     public let ropeStyle: RopeStyle
     /// `rope.freq_base` (default 10000).
     public let ropeFrequencyBase: Double
-    /// Position multiplier: 1 / `rope.scaling.factor` for linear scaling, else 1.
+    /// Position multiplier: 1 / `rope.scaling.factor` for linear or YaRN scaling, else 1.
     public let ropePositionScale: Double
+    /// YaRN: `rope.scaling.original_context_length` (nil without YaRN).
+    public let yarnOriginalContext: Int?
+    /// gpt-oss: sink logits, router choice by logit with softmax over the chosen, clamped SwiGLU.
+    public var isGptOss: Bool { architecture == "gpt-oss" }
+    /// gpt-oss: `rope.freq_base_swa` (default `rope.freq_base`).
+    public let slidingRopeBase: Double
     /// gemma3: `attention.sliding_window`; nil for families without sliding-window layers.
     public let slidingWindow: Int?
     /// Rows of `token_embd.weight`.
@@ -61,7 +68,7 @@ public struct NaiveTransformerConfiguration: Sendable {
     public init(file: GGUFFile) throws {
         let metadata = file.metadata
         let arch = try metadata.architecture()
-        guard ["llama", "qwen2", "qwen3", "qwen3moe", "gemma3", "glm4moe"].contains(arch) else {
+        guard ["llama", "qwen2", "qwen3", "qwen3moe", "gemma3", "glm4moe", "gpt-oss"].contains(arch) else {
             throw AssetError("\(file.path): general.architecture: naive reference does not know '\(arch)'")
         }
         func int(_ suffix: String) throws -> Int { try metadata.intOrInts("\(arch).\(suffix)")[0] }
@@ -87,26 +94,29 @@ public struct NaiveTransformerConfiguration: Sendable {
         } else {
             feedForwardLength = try int("feed_forward_length")
         }
-        expertLength = glm ? try int("expert_feed_forward_length") : feedForwardLength
+        expertLength = glm || arch == "gpt-oss" ? try int("expert_feed_forward_length") : feedForwardLength
         leadingDenseBlocks = glm ? try optionalInt("leading_dense_block_count") ?? 0 : 0
         sharedExperts = glm ? try int("expert_shared_count") : 0
         let gating = glm ? try optionalInt("expert_gating_func") ?? 0 : 1
         sigmoidRouting = gating != 1
         normalizeExpertWeights = glm ? try metadata.boolIfPresent("\(arch).expert_weights_norm") ?? false : true
-        let scale = glm ? try optionalFloat("expert_weights_scale") ?? 0 : 0
+        let scale = glm || arch == "gpt-oss" ? try optionalFloat("expert_weights_scale") ?? 0 : 0
         expertWeightsScale = scale == 0 ? 1 : scale
-        feedForwardNormName = glm ? "post_attention_norm" : "ffn_norm"
+        feedForwardNormName = glm || arch == "gpt-oss" ? "post_attention_norm" : "ffn_norm"
         rmsEpsilon = try optionalFloat("attention.layer_norm_rms_epsilon") ?? 1e-5
         ropeDimensionCount = try optionalInt("rope.dimension_count") ?? keyLength
         ropeStyle = arch == "llama" ? .adjacentPairs : .halves
         ropeFrequencyBase = try optionalFloat("rope.freq_base") ?? 10_000
-        if let type = try metadata.stringIfPresent("\(arch).rope.scaling.type"), type == "linear",
+        let scalingType = try metadata.stringIfPresent("\(arch).rope.scaling.type")
+        if let type = scalingType, type == "linear" || type == "yarn",
            let factor = try optionalFloat("rope.scaling.factor"), factor != 0 {
             ropePositionScale = 1 / factor
         } else {
             ropePositionScale = 1
         }
-        slidingWindow = arch == "gemma3" ? try int("attention.sliding_window") : nil
+        yarnOriginalContext = scalingType == "yarn" ? try optionalInt("rope.scaling.original_context_length") : nil
+        slidingRopeBase = try optionalFloat("rope.freq_base_swa") ?? ropeFrequencyBase
+        slidingWindow = arch == "gemma3" || arch == "gpt-oss" ? try int("attention.sliding_window") : nil
         let embedding = try file.tensor(named: "token_embd.weight")
         vocabularySize = embedding.shape[1]
     }
@@ -114,18 +124,21 @@ public struct NaiveTransformerConfiguration: Sendable {
     /// Whether `layer` has a mixture of experts (glm4moe: after the leading dense blocks).
     public func hasExperts(layer: Int) -> Bool { expertCount > 0 && layer >= leadingDenseBlocks }
 
-    /// gemma3: layers with `il % 6 < 5` attend through the sliding window (llama.cpp's swa pattern 6).
+    /// gemma3: layers with `il % 6 < 5` attend through the sliding window (llama.cpp's swa
+    /// pattern 6); gpt-oss: the even layers (pattern 2).
     public func usesSlidingWindow(layer: Int) -> Bool {
-        slidingWindow != nil && layer % 6 < 5
+        slidingWindow != nil && (isGptOss ? layer % 2 == 0 : layer % 6 < 5)
     }
 
-    /// The RoPE base of `layer`: gemma3's sliding-window layers use 10000, all others `rope.freq_base`.
+    /// The RoPE base of `layer`: gemma3's sliding-window layers use 10000, gpt-oss's
+    /// `rope.freq_base_swa`, all others `rope.freq_base`.
     public func ropeBase(layer: Int) -> Double {
-        usesSlidingWindow(layer: layer) ? 10_000 : ropeFrequencyBase
+        guard usesSlidingWindow(layer: layer) else { return ropeFrequencyBase }
+        return isGptOss ? slidingRopeBase : 10_000
     }
 
     /// The RoPE position multiplier of `layer`: gemma3's sliding-window layers are never scaled.
     public func ropeScale(layer: Int) -> Double {
-        usesSlidingWindow(layer: layer) ? 1 : ropePositionScale
+        usesSlidingWindow(layer: layer) && !isGptOss ? 1 : ropePositionScale
     }
 }

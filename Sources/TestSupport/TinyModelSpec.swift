@@ -56,6 +56,14 @@ public struct TinyModelSpec: Sendable, CustomStringConvertible {
     public var nextPredictionLayers = 0
     /// `rope.dimension_count` when only part of each head rotates.
     public var ropeDimensionCount: Int?
+    /// gpt-oss: `attn_output.bias`.
+    public var attentionOutputBias = false
+    /// gpt-oss: `attn_sinks.weight` (one logit per head).
+    public var attentionSinks = false
+    /// gpt-oss: `ffn_gate_inp.bias` and `ffn_{gate,up,down}_exps.bias`.
+    public var expertBiases = false
+    /// `rope.scaling.type = yarn` with this factor and `rope.scaling.original_context_length`.
+    public var yarnRopeScaling: (factor: Float, originalContext: Int)?
     /// Storage type by tensor name; tensors not listed are F32.
     public var tensorTypes: [String: GGMLType] = [:]
 
@@ -71,8 +79,8 @@ public struct TinyModelSpec: Sendable, CustomStringConvertible {
     public var expertWidth: Int { expertFeedForwardLength ?? feedForwardLength }
     /// Whether this is gemma3 (post norms, GELU, sliding window).
     public var isGemma: Bool { architecture == "gemma3" }
-    /// The norm before the feed-forward: glm4moe's converter names it `post_attention_norm`.
-    public var feedForwardNormName: String { architecture == "glm4moe" ? "post_attention_norm" : "ffn_norm" }
+    /// The norm before the feed-forward: glm4moe's and gpt-oss's converters name it `post_attention_norm`.
+    public var feedForwardNormName: String { ["glm4moe", "gpt-oss"].contains(architecture) ? "post_attention_norm" : "ffn_norm" }
     /// Whether block `layer` has experts (after the leading dense blocks).
     public func hasExperts(layer: Int) -> Bool { expertCount > 0 && layer >= leadingDenseBlocks }
 

@@ -46,6 +46,8 @@ public enum TinyModelWriter {
             try matrix(p + "attn_v.weight", [e, kvWidth], deviation: inScale)
             if spec.attentionBiases { try matrix(p + "attn_v.bias", [kvWidth], deviation: 0.5) }
             try matrix(p + "attn_output.weight", [qWidth, e], deviation: 1 / Double(qWidth).squareRoot() * embeddingDeviation)
+            if spec.attentionOutputBias { try matrix(p + "attn_output.bias", [e], deviation: 0.2 * embeddingDeviation) }
+            if spec.attentionSinks { try matrix(p + "attn_sinks.weight", [spec.headCount], deviation: 1) }
             if spec.queryKeyNorms {
                 try norm(p + "attn_q_norm.weight", d)
                 try norm(p + "attn_k_norm.weight", d)
@@ -55,6 +57,12 @@ public enum TinyModelWriter {
             if spec.hasExperts(layer: layer) {
                 let f = spec.expertWidth, n = spec.expertCount
                 try matrix(p + "ffn_gate_inp.weight", [e, n], deviation: 3 * inScale)
+                if spec.expertBiases {
+                    try matrix(p + "ffn_gate_inp.bias", [n], deviation: 0.5)
+                    try matrix(p + "ffn_gate_exps.bias", [f, n], deviation: 0.3)
+                    try matrix(p + "ffn_up_exps.bias", [f, n], deviation: 0.3)
+                    try matrix(p + "ffn_down_exps.bias", [e, n], deviation: 0.2 * embeddingDeviation)
+                }
                 if let bias = spec.selectionBias { try add(p + "exp_probs_b.bias", [n], bias, spec: spec, to: &writer) }
                 try matrix(p + "ffn_gate_exps.weight", [e, f, n], deviation: inScale)
                 try matrix(p + "ffn_up_exps.weight", [e, f, n], deviation: inScale)
@@ -89,6 +97,7 @@ public enum TinyModelWriter {
         switch type {
         case .f32: try writer.addTensor(name: name, shape: shape, float32: values)
         case .f16: try writer.addTensor(name: name, shape: shape, float16: values)
+        case .mxfp4: try writer.addTensor(name: name, type: .mxfp4, shape: shape, data: MXFP4Encoder.encode(values))
         default:
             let rowLength = shape[0], rows = values.count / rowLength
             var bytes = [UInt8](repeating: 0, count: RowQuantizer.byteCount(type, rowCount: rows, rowLength: rowLength))
@@ -138,6 +147,11 @@ public enum TinyModelWriter {
             f32("rope.scaling.factor", factor)
         }
         if let window = spec.slidingWindow { u32("attention.sliding_window", window) }
+        if let yarn = spec.yarnRopeScaling {
+            metadata.set("\(a).rope.scaling.type", .string("yarn"))
+            f32("rope.scaling.factor", yarn.factor)
+            u32("rope.scaling.original_context_length", yarn.originalContext)
+        }
         if a == "llama" { u32("vocab_size", spec.vocabularySize) }
         let quantized = spec.tensorTypes.values.contains { $0 != .f32 }
         metadata.set("general.file_type", .uint32(quantized ? 7 : 0))   // mostly Q8_0 / all F32

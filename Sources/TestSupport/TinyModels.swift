@@ -134,8 +134,36 @@ public enum TinyModels {
         return s
     }()
 
+    /// gpt-oss as gpt-oss-20b is built, small: 4 blocks (0 and 2 sliding-window over 5 keys, 1 and
+    /// 3 global), 4 heads / 2 KV heads of width 32, q/k/v and output biases, a sink logit per head,
+    /// YaRN (factor 4 over 32 positions), 8 experts of width 64 with 2 used, router and expert
+    /// biases, the clamped SwiGLU, and the expert stacks stored as MXFP4 (block 3's down as Q8_0).
+    public static let gptOSS: TinyModelSpec = {
+        var s = TinyModelSpec(name: "gpt-oss", architecture: "gpt-oss", seed: 111)
+        s.blockCount = 4
+        s.explicitHeadLength = 32
+        s.writesRopeDimensionCount = true
+        s.attentionBiases = true
+        s.attentionOutputBias = true
+        s.attentionSinks = true
+        s.expertBiases = true
+        s.expertCount = 8
+        s.expertUsedCount = 2
+        s.expertFeedForwardLength = 64
+        s.slidingWindow = 5
+        s.yarnRopeScaling = (4, 32)
+        s.ropeFrequencyBase = 150_000
+        var types: [String: GGMLType] = [:]
+        for layer in 0..<s.blockCount {
+            for name in ["ffn_gate_exps", "ffn_up_exps", "ffn_down_exps"] { types["blk.\(layer).\(name).weight"] = .mxfp4 }
+        }
+        types["blk.3.ffn_down_exps.weight"] = .q8_0
+        s.tensorTypes = types
+        return s
+    }()
+
     /// Every tiny model, one or more per family.
-    public static let all: [TinyModelSpec] = [llama, llamaScaledRope, mixtral, qwen2, qwen3, qwen3moe, gemma3, glm4moe]
+    public static let all: [TinyModelSpec] = [llama, llamaScaledRope, mixtral, qwen2, qwen3, qwen3moe, gemma3, glm4moe, gptOSS]
 
     /// Writes `spec` into `directory` and returns the file's path.
     public static func write(_ spec: TinyModelSpec, in directory: TemporaryDirectory) throws -> String {

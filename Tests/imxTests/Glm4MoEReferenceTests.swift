@@ -9,86 +9,36 @@ import TestSupport
 /// (`scripts/generate-test-references`, files in Tests/References).
 @Suite("glm4moe against llama.cpp")
 struct Glm4MoEReferenceTests {
-    static let references = TestEnvironment.packageRoot + "/Tests/References/"
-    static let prefix = "tiny-glm4moe.gpl-apache.c128x4"
-
-    /// Writes the tiny model into `directory` and checks it is the file the references were
-    /// made from. With `IMX_EXPORT_TINY_MODELS=DIR` it is also copied there (the generator
-    /// script uses this to hand the model to llama.cpp).
-    static func model(in directory: TemporaryDirectory) throws -> String {
-        let path = try TinyModels.write(TinyModels.glm4moe, in: directory)
-        if let export = ProcessInfo.processInfo.environment["IMX_EXPORT_TINY_MODELS"] {
-            let target = export + "/" + (path as NSString).lastPathComponent
-            try? FileManager.default.removeItem(atPath: target)
-            try FileManager.default.copyItem(atPath: path, toPath: target)
-        }
-        return path
-    }
-
-    static func compute(in directory: TemporaryDirectory, extra: [String] = []) throws -> (stdout: String, stderr: String, status: Int32) {
-        let model = try model(in: directory)
-        try? FileManager.default.copyItem(atPath: TestEnvironment.fixture("text/gpl3-apache2.txt"),
-                                          toPath: directory.file("gpl3-apache2.txt"))
-        return try InspectCommandTests.imx(["compute", "-m", model, "-f", "gpl3-apache2.txt", "-c", "128", "--chunks", "4",
-                                            "-t", "2", "-o", "out.gguf"] + extra, in: directory.path)
-    }
+    static let model = TinyReferenceModel(spec: TinyModels.glm4moe)
+    static var references: String { TinyReferenceModel.references }
+    static var prefix: String { model.prefix }
 
     @Test("The tiny glm4moe model is the one the references were made from (sha256)")
-    func modelIsCurrent() throws {
-        let directory = try TemporaryDirectory()
-        let path = try Self.model(in: directory)
-        let recorded = try String(contentsOfFile: Self.references + "tiny-glm4moe.gguf.sha256", encoding: .utf8)
-            .split(separator: " ").first.map(String.init)
-        #expect(try SplitModelTests.sha256(path) == recorded,
-                "TinyModels.glm4moe changed: run scripts/generate-test-references to remake its llama.cpp references")
-    }
+    func modelIsCurrent() throws { try Self.model.expectCurrent() }
 
-    /// Against llama-imatrix with float32 attention (`-fa off -ctk f32 -ctv f32`): every entry,
-    /// every count, sums within 1e-3 (blocks 0–1 within 1e-5), the running PPL within 1e-4.
-    /// Against its default run (F16 K/V cache): the same entries and token totals, every entry at
-    /// cosine ≥ 0.9999 — the K/V rounding moves a near-tie routing choice or two.
+    /// Float32 attention: counts identical, sums within 1e-3 (blocks 0–1 within 1e-5); the
+    /// default F16 K/V run moves a near-tie routing choice, so cosine there.
     @Test("imx compute: llama-imatrix's entries (router and shared expert collected, NextN and exp_probs_b not), counts, sums and running PPL", .needsFixtures)
     func imatrixMatches() throws {
         let directory = try TemporaryDirectory()
-        let run = try Self.compute(in: directory)
+        let run = try Self.model.run("compute", in: directory, extra: ["-o", "out.gguf"])
         #expect(run.status == 0, "\(run.stderr)")
         let ours = try StoredImatrix.read(path: directory.file("out.gguf"))
-        let exact = try StoredImatrix.read(path: Self.references + Self.prefix + ".f32kv.imatrix.gguf")
-        ImatrixComparison.expectMatches(ours, exact, rtol: 1e-3, tighter: ["blk.0.": 1e-5, "blk.1.": 1e-5], what: "glm4moe f32 K/V")
+        try Self.model.expectImatrixMatches(ours, rtol: 1e-3, tighter: ["blk.0.": 1e-5, "blk.1.": 1e-5])
         let names = Set(ours.entries.map(\.name))
         #expect(names.contains("blk.1.ffn_gate_inp.weight") && names.contains("blk.2.ffn_down_shexp.weight"))
         #expect(!names.contains { $0.hasPrefix("blk.3.") }, "the NextN block is never executed")
         let gate = try #require(ours.entry(named: "blk.1.ffn_gate_exps.weight"))
         #expect(gate.counts[6] == 0 && gate.counts[7] < gate.counts[0], "the selection bias shuts expert 6 out: \(gate.counts)")
-
-        let defaults = try StoredImatrix.read(path: Self.references + Self.prefix + ".imatrix.gguf")
-        #expect(ours.entries.map(\.name) == defaults.entries.map(\.name))
-        for theirs in defaults.entries {
-            guard let mine = ours.entry(named: theirs.name) else { continue }
-            #expect(mine.counts.reduce(0, +) == theirs.counts.reduce(0, +), "\(theirs.name): token totals")
-            let cosine = ImatrixComparison.similarity(mine.values, theirs.values).cosine
-            #expect(cosine >= 0.9999, "\(theirs.name): cosine \(cosine) against llama-imatrix's default run")
-        }
-
-        let log = try String(contentsOfFile: Self.references + Self.prefix + ".f32kv.imatrix.gguf.log", encoding: .utf8)
-        let expected = ComputeCommandTests.runningPerplexity(log), printed = ComputeCommandTests.runningPerplexity(run.stdout)
-        #expect(printed.count == 4 && expected.count == 4, "\(run.stdout)")
-        for (mine, theirs) in zip(printed, expected) { #expect(abs(mine / theirs - 1) < 1e-4, "running PPL \(mine) vs \(theirs)") }
+        try Self.model.expectRunningPerplexity(run.stdout, log: Self.prefix + ".f32kv.imatrix.gguf.log")
     }
 
     @Test("imx perplexity: llama-perplexity's running PPL (float32 attention)", .needsFixtures)
     func perplexityMatches() throws {
         let directory = try TemporaryDirectory()
-        let model = try Self.model(in: directory)
-        try FileManager.default.copyItem(atPath: TestEnvironment.fixture("text/gpl3-apache2.txt"),
-                                         toPath: directory.file("gpl3-apache2.txt"))
-        let run = try InspectCommandTests.imx(["perplexity", "-m", model, "-f", "gpl3-apache2.txt", "-c", "128",
-                                               "--chunks", "4", "-t", "2"], in: directory.path)
+        let run = try Self.model.run("perplexity", in: directory)
         #expect(run.status == 0, "\(run.stderr)")
-        let log = try String(contentsOfFile: Self.references + Self.prefix + ".f32kv.perplexity.log", encoding: .utf8)
-        let expected = ComputeCommandTests.runningPerplexity(log), printed = ComputeCommandTests.runningPerplexity(run.stdout)
-        #expect(printed.count == 4 && expected.count == 4, "\(run.stdout)")
-        for (mine, theirs) in zip(printed, expected) { #expect(abs(mine / theirs - 1) < 1e-4, "running PPL \(mine) vs \(theirs)") }
+        try Self.model.expectRunningPerplexity(run.stdout, log: Self.prefix + ".f32kv.perplexity.log")
     }
 
     /// The weights `imx experts -m` says llama-quantize will quantize without importance are
@@ -97,7 +47,7 @@ struct Glm4MoEReferenceTests {
     @Test("imx experts -m: the shut-out expert by id, and the NextN tensors as no data with what llama-quantize does", .needsFixtures)
     func expertReport() throws {
         let directory = try TemporaryDirectory()
-        let model = try Self.model(in: directory)
+        let model = try Self.model.write(in: directory)
         let imatrix = Self.references + Self.prefix + ".imatrix.gguf"
         let text = try InspectCommandTests.imx(["experts", imatrix, "-m", model], in: directory.path)
         #expect(text.status == 0, "\(text.stderr)")

@@ -3,7 +3,8 @@ import GGUF
 /// The model families the forward pass implements, by their `general.architecture` name.
 ///
 /// `llama` covers dense Llama-style models and Mixtral-style mixtures of experts
-/// (`llama.expert_count > 0`); `glm4moe` is GLM-4.5/4.6 (shared experts, sigmoid routing).
+/// (`llama.expert_count > 0`); `glm4moe` is GLM-4.5/4.6 (shared experts, sigmoid routing);
+/// `gpt-oss` is OpenAI's gpt-oss (attention sinks, biased experts, clamped SwiGLU).
 public enum ArchitectureFamily: String, CaseIterable, Sendable {
     case llama
     case qwen2
@@ -11,6 +12,7 @@ public enum ArchitectureFamily: String, CaseIterable, Sendable {
     case qwen3moe
     case gemma3
     case glm4moe
+    case gptOSS = "gpt-oss"
 
     /// The family of `metadata`'s `general.architecture`.
     /// - Throws: `.missingKey` when the key is absent, `.invalidValue` for an unsupported

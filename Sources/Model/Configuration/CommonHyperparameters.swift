@@ -1,3 +1,4 @@
+import Foundation
 import GGUF
 
 /// The `{arch}.*` keys every supported family shares, read with llama.cpp's defaults.
@@ -79,11 +80,21 @@ public struct CommonHyperparameters: Sendable, Equatable {
         if factor == 0 { factor = try metadata.floatIfPresent(.ropeScalingFactor) ?? 0 }
         let frequencyScale: Float = (kind == .none || factor == 0) ? 1 : 1 / factor
         let yarn = kind == .yarn
+        let extrapolation = yarn ? (try metadata.floatIfPresent(GGUFArchitectureKey("rope.scaling.yarn_ext_factor")) ?? 1) : 0
+        var attentionFactor: Float = 1
+        if extrapolation != 0 {
+            // llama_context: YaRN's magnitude 0.1·ln(s) + 1, cancelled against the same factor
+            // ggml's rope applies (their Float product is within an ulp of 1).
+            let scale = 1 / frequencyScale
+            let magnitude: Float = scale <= 1 ? 1 : 0.1 * logf(scale) + 1
+            attentionFactor = magnitude * (1 / (1 + 0.1 * logf(scale)))
+        }
+        attentionFactor *= try metadata.floatIfPresent(GGUFArchitectureKey("rope.scaling.attn_factor")) ?? 1
         return RopeScaling(
             kind: kind, frequencyScale: frequencyScale,
             originalContextLength: try metadata.intIfPresent(GGUFArchitectureKey("rope.scaling.original_context_length")) ?? contextLength,
-            extrapolationFactor: yarn ? (try metadata.floatIfPresent(GGUFArchitectureKey("rope.scaling.yarn_ext_factor")) ?? 1) : 0,
-            attentionFactor: try metadata.floatIfPresent(GGUFArchitectureKey("rope.scaling.attn_factor")) ?? 1,
+            extrapolationFactor: extrapolation,
+            attentionFactor: attentionFactor,
             betaFast: try metadata.floatIfPresent(GGUFArchitectureKey("rope.scaling.yarn_beta_fast")) ?? 32,
             betaSlow: try metadata.floatIfPresent(GGUFArchitectureKey("rope.scaling.yarn_beta_slow")) ?? 1)
     }

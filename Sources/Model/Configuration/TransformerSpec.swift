@@ -37,6 +37,11 @@ public struct TransformerSpec: Sendable, Equatable {
     public var queryKeyNorms: TensorPresence
     /// RMS norms after attention and after the feed-forward block, before the residual add (Gemma 3).
     public var postNorms: Bool
+    /// `attn_output.bias`, added after the attention output projection (gpt-oss: required).
+    public var attentionOutputBias: TensorPresence = .absent
+    /// `attn_sinks.weight`: one logit per query head that joins every softmax over the keys
+    /// without a value of its own (gpt-oss).
+    public var attentionSinks = false
     /// The name of the RMS norm before the feed-forward block (`blk.N.<name>.weight`):
     /// `ffn_norm`, or `post_attention_norm` for GLM-4.5, whose converter names it after its place.
     public var feedForwardNormName: String = "ffn_norm"
@@ -108,6 +113,12 @@ public enum FeedForwardSpec: Sendable, Equatable {
         case silu
         /// GeGLU with the tanh approximation of GELU, as ggml's `gelu`.
         case geluTanh
+        /// gpt-oss's clamped SwiGLU (ggml's `swiglu_oai`): min(g, 7)·σ(1.702·min(g, 7))·(clamp(u, ±7) + 1).
+        case clampedSwiGLU
+
+        /// llama.cpp's α and limit of ``clampedSwiGLU``.
+        public static let clampedSwiGLUAlpha: Float = 1.702
+        public static let clampedSwiGLULimit: Float = 7
     }
 
     /// `ffn_gate`, `ffn_up`, `ffn_down` of width `length`.
@@ -118,11 +129,13 @@ public enum FeedForwardSpec: Sendable, Equatable {
 }
 
 /// A mixture-of-experts feed-forward block as llama.cpp's `build_moe_ffn` evaluates it:
-/// router logits → probabilities (``gating``) → `used` experts chosen by probability plus the
-/// selection bias (`exp_probs_b`, which chooses but does not weigh) → their unbiased
-/// probabilities as weights, renormalised to sum 1 when ``normalizeWeights`` and multiplied by
-/// ``weightsScale`` → the weighted sum of the chosen experts' gated feed-forwards, plus the
-/// shared experts' (`ffn_{gate,up,down}_shexp`, width ``sharedLength``) when there are any.
+/// router logits (+ ``routerBias``) → probabilities (``gating``) → `used` experts chosen by
+/// probability plus the selection bias (`exp_probs_b`, which chooses but does not weigh) →
+/// their unbiased probabilities as weights (or, for ``Gating/softmaxOverChosen``, the softmax of
+/// the chosen logits), renormalised to sum 1 when ``normalizeWeights`` and multiplied by
+/// ``weightsScale`` → the weighted sum of the chosen experts' gated feed-forwards (with their
+/// ``expertBiases``), plus the shared experts' (`ffn_{gate,up,down}_shexp`, width
+/// ``sharedLength``) when there are any.
 public struct ExpertBlockSpec: Sendable, Equatable {
     /// How router logits become probabilities (`{arch}.expert_gating_func`).
     public enum Gating: String, Sendable, Equatable {
@@ -130,6 +143,9 @@ public struct ExpertBlockSpec: Sendable, Equatable {
         case softmax
         /// An independent sigmoid per expert (llama.cpp's 2; DeepSeek-V3, GLM-4.5).
         case sigmoid
+        /// The logits choose; the weights are the softmax over the chosen experts' logits
+        /// (llama.cpp's 3, `SOFTMAX_WEIGHT`; gpt-oss).
+        case softmaxOverChosen
     }
 
     /// Experts in the stack (`expert_count`).
@@ -148,6 +164,11 @@ public struct ExpertBlockSpec: Sendable, Equatable {
     public var selectionBias = false
     /// Width of the shared experts' feed-forward (expert width × `expert_shared_count`); 0 = none.
     public var sharedLength = 0
+    /// Whether `ffn_gate_inp.bias` is added to the router logits (gpt-oss).
+    public var routerBias = false
+    /// Whether `ffn_{gate,up,down}_exps.bias` (one row per expert) are added after each expert
+    /// product (gpt-oss).
+    public var expertBiases = false
 
     public init(count: Int, used: Int, length: Int, activation: FeedForwardSpec.Activation, normalizeWeights: Bool) {
         self.count = count

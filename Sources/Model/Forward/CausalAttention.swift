@@ -1,7 +1,8 @@
 import Kernels
 
 /// Scaled dot-product attention, causal within each sequence, with grouped-query heads and an
-/// optional sliding window.
+/// optional sliding window and optional attention sinks (one extra logit per query head in
+/// every softmax, without a value: gpt-oss).
 ///
 /// For each sequence, query head and block of ``queryBlock`` query rows `[r0, r1)`, only the
 /// keys the block can see are multiplied: `[k0, r1)` with `k0 = 0`, or `r0 − window + 1` for a
@@ -19,7 +20,7 @@ struct CausalAttention {
 
     /// - Parameter scores: `threads × queryBlock × length` floats of scratch.
     func run(query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
-             sequences: Int, length: Int, window: Int?, scores: UnsafeMutablePointer<Float>,
+             sequences: Int, length: Int, window: Int?, sinks: [Float]? = nil, scores: UnsafeMutablePointer<Float>,
              output: UnsafeMutablePointer<Float>) {
         let headWidth = spec.keyLength
         let valueWidth = spec.valueLength
@@ -38,6 +39,7 @@ struct CausalAttention {
                 let k = key + firstRow * keyStride + kvHead * headWidth
                 let v = value + firstRow * valueStride + kvHead * valueWidth
                 let o = output + firstRow * outputStride + head * valueWidth
+                let sink = sinks?[head]
                 for blockStart in stride(from: 0, to: length, by: Self.queryBlock) {
                     let blockEnd = min(length, blockStart + Self.queryBlock)
                     let firstKey = window.map { max(0, blockStart - $0 + 1) } ?? 0
@@ -45,7 +47,7 @@ struct CausalAttention {
                     BLAS.sgemm(.none, .transpose, m: blockEnd - blockStart, n: keys, k: headWidth, alpha: scale,
                                a: q + blockStart * queryStride, lda: queryStride,
                                b: k + firstKey * keyStride, ldb: keyStride, c: workerScores, ldc: keys)
-                    Self.maskAndSoftmax(workerScores, rows: blockStart..<blockEnd, firstKey: firstKey, window: window)
+                    Self.maskAndSoftmax(workerScores, rows: blockStart..<blockEnd, firstKey: firstKey, window: window, sink: sink)
                     BLAS.sgemm(.none, .none, m: blockEnd - blockStart, n: valueWidth, k: keys,
                                a: workerScores, lda: keys, b: v + firstKey * valueStride, ldb: valueStride,
                                c: o + blockStart * outputStride, ldc: outputStride)
@@ -55,8 +57,9 @@ struct CausalAttention {
     }
 
     /// Softmax of each score row over the keys its query may see; the others become 0. Row
-    /// `i` of the block holds keys `firstKey ..< rows.upperBound`.
-    private static func maskAndSoftmax(_ scores: UnsafeMutablePointer<Float>, rows: Range<Int>, firstKey: Int, window: Int?) {
+    /// `i` of the block holds keys `firstKey ..< rows.upperBound`. A sink joins every row's softmax.
+    private static func maskAndSoftmax(_ scores: UnsafeMutablePointer<Float>, rows: Range<Int>, firstKey: Int, window: Int?,
+                                       sink: Float?) {
         let keys = rows.upperBound - firstKey
         for offset in 0..<rows.count {
             let position = rows.lowerBound + offset
@@ -64,7 +67,11 @@ struct CausalAttention {
             let visibleFrom = (window.map { max(0, position - $0 + 1) } ?? 0) - firstKey
             let visibleTo = position - firstKey // inclusive
             if visibleFrom > 0 { line.update(repeating: 0, count: visibleFrom) }
-            VectorMath.softmax(line + visibleFrom, count: visibleTo - visibleFrom + 1)
+            if let sink {
+                VectorMath.softmax(line + visibleFrom, count: visibleTo - visibleFrom + 1, sink: sink)
+            } else {
+                VectorMath.softmax(line + visibleFrom, count: visibleTo - visibleFrom + 1)
+            }
             if visibleTo + 1 < keys { (line + visibleTo + 1).update(repeating: 0, count: keys - visibleTo - 1) }
         }
     }

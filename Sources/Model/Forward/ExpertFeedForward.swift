@@ -3,10 +3,12 @@ import GGUF
 import Kernels
 
 /// A mixture-of-experts feed-forward block as llama.cpp's `build_moe_ffn` builds it (see
-/// ``ExpertBlockSpec``): router logits `x·Wrᵀ` → softmax or sigmoid probabilities → the `used`
-/// experts with the largest probability plus selection bias → their unbiased probabilities as
-/// weights (renormalised, scaled) → for each expert the gated feed-forward on the rows routed to
-/// it, summed with the routing weights → plus the shared experts' dense feed-forward, if any.
+/// ``ExpertBlockSpec``): router logits `x·Wrᵀ` (+ router bias) → softmax or sigmoid
+/// probabilities (or the logits themselves) → the `used` experts with the largest probability
+/// plus selection bias → their unbiased probabilities as weights (or the softmax over the chosen
+/// logits; renormalised, scaled) → for each expert the gated feed-forward on the rows routed to
+/// it (with its biases), summed with the routing weights → plus the shared experts' dense
+/// feed-forward, if any.
 struct ExpertFeedForward {
     let tensors: FeedForwardWeights.ExpertWeights
     let block: ExpertBlockSpec
@@ -40,6 +42,7 @@ struct ExpertFeedForward {
         let width = router.inFeatures
         let logits = buffers.routerLogits.reserve(rows * expertCount)
         try project(router, input: x, rows: rows, into: logits)
+        if let bias = tensors.routerBias { operations.addBias(logits, bias: bias, rows: rows) }
         let selected = buffers.selected.reserve(rows * usedCount)
         let weights = buffers.weights.reserve(rows * usedCount)
         let selection = buffers.selectionScores.reserve(block.selectionBias ? rows * expertCount : 0)
@@ -84,8 +87,12 @@ struct ExpertFeedForward {
                 try project(gate, input: expertInput, rows: count, into: gateBuffer, expert: expert, routing: routing)
                 try project(up, input: expertInput, rows: count, into: upBuffer, expert: expert, routing: routing)
             }
-            operations.gatedActivation(activation, gate: gateBuffer, up: upBuffer, count: count * gate.outFeatures)
+            let length = gate.outFeatures
+            if let bias = tensors.gateBias { operations.addBiasRow(gateBuffer, table: bias, row: expert, width: length, rows: count) }
+            if let bias = tensors.upBias { operations.addBiasRow(upBuffer, table: bias, row: expert, width: length, rows: count) }
+            operations.gatedActivation(activation, gate: gateBuffer, up: upBuffer, count: count * length)
             try project(down, input: gateBuffer, rows: count, into: expertOutput, expert: expert, routing: routing)
+            if let bias = tensors.downBias { operations.addBiasRow(expertOutput, table: bias, row: expert, width: width, rows: count) }
             slotForEntry.withUnsafeBufferPointer { slots in
                 let entrySlots = slots.baseAddress! + starts[expert]
                 Parallel.forEachRange(count: count, threads: operations.threads, grain: 32) { range in
@@ -119,6 +126,7 @@ struct ExpertFeedForward {
                 case .softmax: VectorMath.softmax(probabilities, count: experts)
                 case .sigmoid:
                     for expert in 0..<experts { probabilities[expert] = 1 / (1 + exp(-probabilities[expert])) }
+                case .softmaxOverChosen: break // the logits choose; the weights come after the choice
                 }
                 var scores = UnsafePointer(probabilities)
                 if let bias {
@@ -139,6 +147,11 @@ struct ExpertFeedForward {
                     let weight = best < 0 ? Float.nan : probabilities[best]
                     weights[row * used + choice] = weight
                     sum += weight
+                }
+                if block.gating == .softmaxOverChosen {
+                    VectorMath.softmax(weights + row * used, count: used)
+                    sum = 0
+                    for choice in 0..<used { sum += weights[row * used + choice] }
                 }
                 if block.normalizeWeights {
                     let scale = 1 / max(sum, 6.103515625e-5)

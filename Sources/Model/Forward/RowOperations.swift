@@ -31,6 +31,16 @@ struct RowOperations {
         }
     }
 
+    /// Adds row `row` of `table` (`width` floats per row) to each of `rows` rows of `matrix`.
+    func addBiasRow(_ matrix: UnsafeMutablePointer<Float>, table: [Float], row: Int, width: Int, rows: Int) {
+        table.withUnsafeBufferPointer { table in
+            let bias = table.baseAddress! + row * width
+            Parallel.forEachRange(count: rows, threads: threads, grain: 64) { range in
+                for index in range { VectorMath.add(matrix + index * width, bias, count: width) }
+            }
+        }
+    }
+
     /// `target += source`, both `count` floats.
     func add(_ target: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, count: Int) {
         let grain = 1 << 14
@@ -51,6 +61,10 @@ struct RowOperations {
             switch activation {
             case .silu: VectorMath.siluMultiply(gate: gate + start, up: up + start, count: end - start)
             case .geluTanh: VectorMath.geluTanhMultiply(gate: gate + start, up: up + start, count: end - start)
+            case .clampedSwiGLU:
+                VectorMath.clampedSwiGLUMultiply(gate: gate + start, up: up + start, count: end - start,
+                                                 alpha: FeedForwardSpec.Activation.clampedSwiGLUAlpha,
+                                                 limit: FeedForwardSpec.Activation.clampedSwiGLULimit)
             }
         }
     }

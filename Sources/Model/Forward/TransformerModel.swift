@@ -58,6 +58,7 @@ public final class TransformerModel {
         case .qwen3moe: spec = try Qwen3MoEConfiguration(metadata: metadata).spec(vocabularySize: vocabularySize)
         case .gemma3: spec = try Gemma3Configuration(metadata: metadata).spec(vocabularySize: vocabularySize)
         case .glm4moe: spec = try Glm4MoEConfiguration(metadata: metadata).spec(vocabularySize: vocabularySize)
+        case .gptOSS: spec = try GptOssConfiguration(metadata: metadata).spec(vocabularySize: vocabularySize)
         }
         self.spec = spec
         let binder = WeightBinder(file: file)
@@ -156,6 +157,7 @@ public final class TransformerModel {
             }
             let projected = space.projected.reserve(rows * width)
             try project(block.attentionOutput, input: attention, rows: rows, into: projected)
+            if let bias = block.attentionOutputBias { operations.addBias(projected, bias: bias, rows: rows) }
             if let norm = block.postAttentionNorm {
                 operations.rmsNorm(projected, weight: norm, rows: rows, width: width, epsilon: spec.normEpsilon, into: projected)
             }
@@ -266,7 +268,7 @@ public final class TransformerModel {
         let length = batch.sequenceLength
         CausalAttention(spec: spec, threads: options.threads).run(
             query: query, key: key, value: value, sequences: rows / length, length: length,
-            window: spec.layers[layer].slidingWindow,
+            window: spec.layers[layer].slidingWindow, sinks: block.attentionSinks,
             scores: space.scores.reserve(options.threads * CausalAttention.queryBlock * length), output: attention)
         return attention
     }

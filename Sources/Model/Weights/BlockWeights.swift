@@ -11,6 +11,10 @@ struct BlockWeights {
     let queryBias: [Float]?
     let keyBias: [Float]?
     let valueBias: [Float]?
+    /// `attn_output.bias` (gpt-oss).
+    let attentionOutputBias: [Float]?
+    /// `attn_sinks.weight`: one logit per query head (gpt-oss).
+    let attentionSinks: [Float]?
     let queryNorm: [Float]?
     let keyNorm: [Float]?
     let postAttentionNorm: [Float]?
@@ -31,6 +35,8 @@ struct BlockWeights {
         queryBias = try binder.vector(prefix + "attn_q.bias", length: spec.queryWidth, presence: biases)
         keyBias = try binder.vector(prefix + "attn_k.bias", length: spec.keyWidth, presence: biases)
         valueBias = try binder.vector(prefix + "attn_v.bias", length: spec.valueWidth, presence: biases)
+        attentionOutputBias = try binder.vector(prefix + "attn_output.bias", length: embedding, presence: spec.attentionOutputBias)
+        attentionSinks = spec.attentionSinks ? try binder.vector(prefix + "attn_sinks.weight", length: spec.headCount) : nil
         queryNorm = try binder.vector(prefix + "attn_q_norm.weight", length: spec.keyLength, presence: spec.queryKeyNorms)
         keyNorm = try binder.vector(prefix + "attn_k_norm.weight", length: spec.keyLength, presence: spec.queryKeyNorms)
         postAttentionNorm = spec.postNorms
@@ -77,6 +83,12 @@ enum FeedForwardWeights {
         /// `exp_probs_b.bias`: added to the probabilities to choose experts, not to weigh them.
         let selectionBias: [Float]?
         let shared: DenseWeights?
+        /// `ffn_gate_inp.bias`, added to the router logits.
+        let routerBias: [Float]?
+        /// `ffn_{gate,up,down}_exps.bias`: row e is expert e's bias (gate/up: expert width; down: n_embd).
+        let gateBias: [Float]?
+        let upBias: [Float]?
+        let downBias: [Float]?
 
         /// The router, the stacks in the order the forward pass runs them, then the shared experts.
         var matrices: [LinearWeight] { [router, gate, up, down] + (shared?.matrices ?? []) }
@@ -97,7 +109,11 @@ enum FeedForwardWeights {
                 selectionBias: block.selectionBias ? try binder.vector(prefix + "exp_probs_b.bias", length: count) : nil,
                 shared: block.sharedLength > 0
                     ? try DenseWeights(prefix: prefix, suffix: "_shexp", embedding: embedding, length: block.sharedLength, binder: binder)
-                    : nil))
+                    : nil,
+                routerBias: block.routerBias ? try binder.vector(prefix + "ffn_gate_inp.bias", length: count) : nil,
+                gateBias: block.expertBiases ? try binder.table(prefix + "ffn_gate_exps.bias", width: length, rows: count) : nil,
+                upBias: block.expertBiases ? try binder.table(prefix + "ffn_up_exps.bias", width: length, rows: count) : nil,
+                downBias: block.expertBiases ? try binder.table(prefix + "ffn_down_exps.bias", width: embedding, rows: count) : nil))
         }
     }
 

@@ -26,6 +26,13 @@ struct WeightBinder {
         return try file.dequantize(tensor, threads: 1)
     }
 
+    /// A required 2-D table `ne = [width, rows]` of small values (per-expert biases) as float32.
+    func table(_ name: String, width: Int, rows: Int) throws(GGUFError) -> [Float] {
+        let tensor = try required(name)
+        try check(tensor, expected: [width, rows])
+        return try file.dequantize(tensor, threads: 1)
+    }
+
     /// An optional vector: nil when absent, checked when present.
     func optionalVector(_ name: String, length: Int) throws(GGUFError) -> [Float]? {
         file.tensorIfPresent(named: name) == nil ? nil : try vector(name, length: length)
