@@ -17,6 +17,9 @@ struct PreTokenizerOracleTests {
         "tabs\tand\u{a0}nbsp\u{3000}ideographic\u{2028}sep", "a\u{85}b", "...!!!???", "((([[[{{{",
         "line1\nline2\r\nline3\rline4", "    def f(x):\n        return x  \n", "x\n \n \n y",
         "___init___ --flag=value", "ﾃﾞｰﾀ ａｂｃ", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 𐐀𐐁", "a  \n",
+        // GPT-4o's case-split words: capitals then lower case, non-ASCII letters on both sides.
+        "ÉCOLE École CamelCaseWord HELLO world iPhone XMLHttpRequest", "DON'T Don'T it's IT'S", "ǅemal ΑΒΓ αβγ Straße",
+        "a/b\n/\nc //x", "'hello' \"Quoted\" x'Y", "ABCdef ABC123def",
     ]
 
     @Test("Same words as the regular expressions", arguments: PreTokenizer.allCases)

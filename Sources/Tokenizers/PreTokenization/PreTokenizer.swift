@@ -22,6 +22,8 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
     case deepseekCoder
     /// `deepseek-llm`.
     case deepseekLLM
+    /// GPT-4o's o200k rules (`gpt-4o`: gpt-oss; `llama4`, `kanana2`, `talkie`, `minimax-m2`).
+    case gpt4o
 
     /// The pre-tokenizer llama.cpp selects for `tokenizer.ggml.pre = name`, or nil when this
     /// project does not know the name.
@@ -40,6 +42,7 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
         case "falcon": self = .falcon
         case "deepseek-coder": self = .deepseekCoder
         case "deepseek-llm": self = .deepseekLLM
+        case "gpt-4o", "llama4", "kanana2", "talkie", "minimax-m2": self = .gpt4o
         default: return nil
         }
     }
@@ -66,6 +69,8 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
         case .deepseekLLM:
             return [.lineBreak, .spaceThenRanges(DeepseekRanges.letters), .spaceThenRanges(DeepseekRanges.punctuation),
                     .trailingWhitespace, .rangeRun(CJKRanges.deepseek), .numberRun]
+        case .gpt4o:
+            return [.gpt4o]
         }
     }
 
@@ -91,7 +96,8 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
     /// Whether decoding a vocabulary with `tokenizer.ggml.pre = name` cleans spaces before
     /// punctuation: llama.cpp does it for byte-level BPE except for these names.
     static func cleansSpaces(vocabularyName name: String) -> Bool {
-        !["deepseek-llm", "deepseek-coder", "deepseek-v3", "command-r", "qwen2", "deepseek-r1-qwen", "qwen35", "poro-chat"]
+        !["deepseek-llm", "deepseek-coder", "deepseek-v3", "command-r", "qwen2", "deepseek-r1-qwen", "qwen35", "poro-chat",
+          "gpt-4o", "llama4", "kanana2", "talkie", "minimax-m2"]
             .contains(name)
     }
 }

@@ -11,6 +11,11 @@ enum SplitRule: Sendable {
     /// or `[\p{L}\p{M}]` (Qwen 3.5, which also keeps marks out of the punctuation run) and D
     /// is the longest digit group.
     case llama3Family(maxDigits: Int, marksInWords: Bool)
+    /// llama.cpp's GPT-4o rules (o200k: gpt-oss, Llama 4), with U = `(?=[\p{L}])([^a-z])` (a
+    /// letter other than a–z) and L = `(?=[\p{L}])([^A-Z])` (a letter other than A–Z):
+    /// `[^\r\n\p{L}\p{N}]?U*L+C?|[^\r\n\p{L}\p{N}]?U+L*C?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*
+    /// |\s*[\r\n]+|\s+(?!\S)|\s+`, C the case-insensitive contractions `'s 't 're 've 'm 'll 'd`.
+    case gpt4o
     /// `\p{N}` — every number alone.
     case singleNumber
     /// `\p{N}+`.
@@ -39,6 +44,8 @@ enum SplitRule: Sendable {
             return Self.matchGPT2(text, position, end)
         case .llama3Family(let maxDigits, let marksInWords):
             return Self.matchLlama3Family(text, position, end, maxDigits: maxDigits, marksInWords: marksInWords)
+        case .gpt4o:
+            return Self.matchGPT4o(text, position, end)
         case .singleNumber:
             return text.isNumber(position) ? 1 : 0
         case .numberRun:
@@ -169,6 +176,49 @@ enum SplitRule: Sendable {
             return i - position
         }
         // \s*[\r\n]+ : the whitespace up to and including its last line break
+        let spaces = text.run(from: position, to: end) { text.isWhitespace($0) }
+        var lastBreak = -1
+        for i in position..<(position + spaces) where text.isLineBreak(i) { lastBreak = i }
+        if lastBreak >= 0 { return lastBreak + 1 - position }
+        return whitespaceRun(text, position, end)
+    }
+}
+
+extension SplitRule {
+    /// See ``SplitRule/gpt4o``. Non-ASCII letters are both U and L, so the greedy U* of the
+    /// first alternative gives back letters until an L follows (backtracking), and a run of
+    /// capitals only falls to the second alternative.
+    fileprivate static func matchGPT4o(_ text: ScalarText, _ position: Int, _ end: Int) -> Int {
+        let isUpperish: (Int) -> Bool = { text.isLetter($0) && !(0x61...0x7A).contains(text.scalar($0)) }
+        let isLowerish: (Int) -> Bool = { text.isLetter($0) && !(0x41...0x5A).contains(text.scalar($0)) }
+        let first = text.classOf(position)
+        let prefixed = !text.isLineBreak(position) && !first.containsAny([.letter, .number]) && position + 1 < end
+        let starts = prefixed ? [position + 1, position] : [position]
+        // U*L+C?, then U+L*C?, each trying the one-character prefix first.
+        for start in starts {
+            let upper = text.run(from: start, to: end, while: isUpperish)
+            for split in stride(from: upper, through: 0, by: -1) where start + split < end && isLowerish(start + split) {
+                let stop = start + split + text.run(from: start + split, to: end, while: isLowerish)
+                return stop - position + contraction(text, stop, end, caseInsensitive: true)
+            }
+        }
+        for start in starts {
+            let upper = text.run(from: start, to: end, while: isUpperish)
+            guard upper > 0 else { continue }
+            let stop = start + upper + text.run(from: start + upper, to: end, while: isLowerish)
+            return stop - position + contraction(text, stop, end, caseInsensitive: true)
+        }
+        if first.contains(.number) {
+            return min(3, text.run(from: position, to: end) { text.isNumber($0) })
+        }
+        // ` ?[^\s\p{L}\p{N}]+[\r\n/]*`
+        let isOther: (Int) -> Bool = { !text.classOf($0).containsAny([.whitespace, .letter, .number]) }
+        let start = text.scalar(position) == 0x20 && position + 1 < end && isOther(position + 1) ? position + 1 : position
+        if isOther(start) {
+            var i = start + text.run(from: start, to: end, while: isOther)
+            i += text.run(from: i, to: end) { text.isLineBreak($0) || text.scalar($0) == 0x2F }
+            return i - position
+        }
         let spaces = text.run(from: position, to: end) { text.isWhitespace($0) }
         var lastBreak = -1
         for i in position..<(position + spaces) where text.isLineBreak(i) { lastBreak = i }
