@@ -1,31 +1,26 @@
-import Foundation
-
 extension VectorMath {
     /// gpt-oss's clamped SwiGLU, as ggml's `swiglu_oai`: with x = min(gate[i], limit) and
     /// y = clamp(up[i], −limit, limit), `gate[i] = x / (1 + e^(−α·x)) · (y + 1)`.
-    /// llama.cpp uses α = 1.702 and limit = 7. Scalar `expf`, as ggml's CPU kernel.
+    /// llama.cpp uses α = 1.702 and limit = 7. Eight lanes at a time, with the exponential of
+    /// ``siluMultiply(gate:up:count:)``.
     public static func clampedSwiGLUMultiply(gate: UnsafeMutablePointer<Float>, up: UnsafePointer<Float>, count: Int,
                                              alpha: Float, limit: Float) {
-        for i in 0..<count {
-            let x = min(gate[i], limit)
-            let y = min(max(up[i], -limit), limit)
-            gate[i] = x / (1 + expf(alpha * -x)) * (y + 1)
+        let whole = count & ~(lanes &- 1)
+        let high = SIMD8<Float>(repeating: limit), low = SIMD8<Float>(repeating: -limit)
+        @inline(__always) func value(_ g: SIMD8<Float>, _ u: SIMD8<Float>) -> SIMD8<Float> {
+            let x = g.replacing(with: high, where: g .> high)
+            let y = u.clamped(lowerBound: low, upperBound: high)
+            return x / (exponential(x * -alpha) + 1) * (y + 1)
         }
-    }
-
-    /// Softmax with an attention sink: `sink` is one more logit that joins the maximum and the
-    /// normaliser but has no entry of its own, so the `count` values sum to less than 1 (ggml's
-    /// `soft_max` with sinks: max(max, sink), Σ += e^(sink − max)).
-    public static func softmax(_ row: UnsafeMutablePointer<Float>, count: Int, sink: Float) {
-        guard count > 0 else { return }
-        let m = max(maximum(row, count: count), sink)
-        var total = 0.0
-        for i in 0..<count {
-            let e = expf(row[i] - m)
-            row[i] = e
-            total += Double(e)
+        var i = 0
+        while i < whole {
+            store8(value(load8(gate, i), load8(up, i)), gate, i)
+            i &+= lanes  // i < whole ≤ count: cannot overflow
         }
-        total += Double(expf(sink - m))
-        scale(row, count: count, by: Float(1 / total))
+        if i < count {
+            let rest = count &- i
+            storePartial(value(loadPartial(gate, i, count: rest, fill: 0), loadPartial(up, i, count: rest, fill: 0)),
+                         gate, i, count: rest)
+        }
     }
 }

@@ -43,8 +43,23 @@ extension VectorMath {
     /// -infinity, any +infinity or any NaN) has no softmax and comes out NaN.
     public static func softmax(_ row: UnsafeMutablePointer<Float>, count: Int) {
         guard count > 0 else { return }
-        let m = maximum(row, count: count)
-        var total = 0.0
+        normalizedExponentials(row, count: count, maximum: maximum(row, count: count), extra: 0)
+    }
+
+    /// Softmax with an attention sink: `sink` is one more logit that joins the maximum and the
+    /// normaliser but has no entry of its own, so the `count` values sum to less than 1 (ggml's
+    /// `soft_max` with sinks: max(max, sink), Σ += e^(sink − max)).
+    public static func softmax(_ row: UnsafeMutablePointer<Float>, count: Int, sink: Float) {
+        guard count > 0 else { return }
+        let m = Swift.max(maximum(row, count: count), sink)
+        let extra = Double(exponential(SIMD8<Float>(repeating: sink - m))[0])
+        normalizedExponentials(row, count: count, maximum: m, extra: extra)
+    }
+
+    /// `row[i] = e^(row[i] − m) / (Σ e^(row[j] − m) + extra)`.
+    @inline(__always)
+    private static func normalizedExponentials(_ row: UnsafeMutablePointer<Float>, count: Int, maximum m: Float, extra: Double) {
+        var total = extra
         let whole = count & ~(lanes &- 1)
         var i = 0
         while i < whole {
