@@ -37,10 +37,12 @@ public enum NaiveMath {
     ///
     /// With `yarnOriginalContext` (YaRN, extrapolation factor 1, β_fast 32, β_slow 1, as the YaRN
     /// paper): pair i's angle blends the interpolated `scale·θ` and the extrapolated θ by the ramp
-    /// over the correction dimensions, and both sine and cosine get the magnitude 1 + 0.1·ln(1/scale).
+    /// over the correction dimensions, and both sine and cosine get the magnitude 1 + 0.1·ln(1/scale)
+    /// (unless `yarnMagnitude` is false: deepseek2 moves it into the attention scale).
     public static func rope(
         _ x: inout [Double], start: Int, dimensions: Int, position: Int, base: Double, scale: Double,
-        frequencyFactors: [Double]?, style: NaiveTransformerConfiguration.RopeStyle, yarnOriginalContext: Int? = nil
+        frequencyFactors: [Double]?, style: NaiveTransformerConfiguration.RopeStyle, yarnOriginalContext: Int? = nil,
+        yarnMagnitude: Bool = true
     ) {
         var low = 0.0, high = 0.0
         if let context = yarnOriginalContext {
@@ -59,7 +61,7 @@ public enum NaiveMath {
                 let y = (Double(i) - low) / max(0.001, high - low)
                 let ramp = 1 - min(1, max(0, y))
                 theta = theta * (1 - ramp) + extrapolated * ramp
-                magnitude = 1 + 0.1 * log(1 / scale)
+                magnitude = yarnMagnitude ? 1 + 0.1 * log(1 / scale) : 1
             }
             let (a, b) = switch style {
             case .adjacentPairs: (start + 2 * i, start + 2 * i + 1)

@@ -83,7 +83,6 @@ public final class NaiveTransformer {
         let c = configuration
         let p = "blk.\(layer)."
         let norm = try weight(p + "attn_norm.weight")
-        let wq = try weight(p + "attn_q.weight"), wk = try weight(p + "attn_k.weight"), wv = try weight(p + "attn_v.weight")
         let wo = try weight(p + "attn_output.weight")
         let bo = optionalWeight(p + "attn_output.bias"), sinks = optionalWeight(p + "attn_sinks.weight")
         let bq = optionalWeight(p + "attn_q.bias"), bk = optionalWeight(p + "attn_k.bias"), bv = optionalWeight(p + "attn_v.bias")
@@ -92,7 +91,12 @@ public final class NaiveTransformer {
         let base = c.ropeBase(layer: layer), scale = c.ropeScale(layer: layer)
 
         var queries: [[Double]] = [], keys: [[Double]] = [], values: [[Double]] = []
-        for (t, h) in hidden.enumerated() {
+        if c.isDeepSeek2 {
+            (queries, keys, values) = try latentAttentionInputs(prefix: p, layer: layer, hidden: hidden, norm: norm, recorder: &recorder)
+        }
+        let wq = c.isDeepSeek2 ? [] : try weight(p + "attn_q.weight"), wk = c.isDeepSeek2 ? [] : try weight(p + "attn_k.weight")
+        let wv = c.isDeepSeek2 ? [] : try weight(p + "attn_v.weight")
+        for (t, h) in hidden.enumerated() where !c.isDeepSeek2 {
             let x = NaiveMath.rmsNorm(h, weight: norm, epsilon: c.rmsEpsilon)
             for name in ["attn_q", "attn_k", "attn_v"] { recorder.record(p + name + ".weight", position: t, x) }
             var q = NaiveMath.multiply(wq, rows: c.headCount * c.keyLength, x)
@@ -116,7 +120,7 @@ public final class NaiveTransformer {
             queries.append(q); keys.append(k); values.append(v)
         }
 
-        let queryScale = 1 / Double(c.keyLength).squareRoot()
+        let queryScale = c.attentionScale
         let groupSize = c.headCount / c.headCountKV
         var result: [[Double]] = []
         for t in hidden.indices {
@@ -152,6 +156,53 @@ public final class NaiveTransformer {
             result.append(out)
         }
         return result
+    }
+
+    /// deepseek2's latent attention, decompressed: q = attn_q·x or attn_q_b·norm(attn_q_a·x);
+    /// attn_kv_a_mqa·x = [latent | k_pe]; every head's key = [attn_kv_b·norm(latent) part | rope(k_pe)],
+    /// its value the other part of attn_kv_b's output; RoPE on the trailing rope dims of q.
+    private func latentAttentionInputs(prefix p: String, layer: Int, hidden: [[Double]], norm: [Double],
+                                       recorder: inout NaiveForwardResult) throws -> ([[Double]], [[Double]], [[Double]]) {
+        let c = configuration
+        let rope = c.ropeDimensionCount, nope = c.keyLength - rope, rank = c.keyValueRank
+        let heads = c.headCount
+        var queries: [[Double]] = [], keys: [[Double]] = [], values: [[Double]] = []
+        for (t, h) in hidden.enumerated() {
+            let x = NaiveMath.rmsNorm(h, weight: norm, epsilon: c.rmsEpsilon)
+            var q: [Double]
+            if c.queryRank > 0 {
+                recorder.record(p + "attn_q_a.weight", position: t, x)
+                let a = NaiveMath.rmsNorm(NaiveMath.multiply(try weight(p + "attn_q_a.weight"), rows: c.queryRank, x),
+                                          weight: try weight(p + "attn_q_a_norm.weight"), epsilon: c.rmsEpsilon)
+                recorder.record(p + "attn_q_b.weight", position: t, a)
+                q = NaiveMath.multiply(try weight(p + "attn_q_b.weight"), rows: heads * c.keyLength, a)
+            } else {
+                recorder.record(p + "attn_q.weight", position: t, x)
+                q = NaiveMath.multiply(try weight(p + "attn_q.weight"), rows: heads * c.keyLength, x)
+            }
+            recorder.record(p + "attn_kv_a_mqa.weight", position: t, x)
+            var kvA = NaiveMath.multiply(try weight(p + "attn_kv_a_mqa.weight"), rows: rank + rope, x)
+            let compressed = NaiveMath.rmsNorm(Array(kvA[0..<rank]), weight: try weight(p + "attn_kv_a_norm.weight"),
+                                               epsilon: c.rmsEpsilon)
+            recorder.record(p + "attn_kv_b.weight", position: t, compressed)
+            let expanded = NaiveMath.multiply(try weight(p + "attn_kv_b.weight"), rows: heads * (nope + c.valueLength), compressed)
+            for head in 0..<heads {
+                NaiveMath.rope(&q, start: head * c.keyLength + nope, dimensions: rope, position: t, base: c.ropeFrequencyBase,
+                               scale: c.ropePositionScale, frequencyFactors: nil, style: c.ropeStyle,
+                               yarnOriginalContext: c.yarnOriginalContext, yarnMagnitude: c.yarnLogMultiplier == 0)
+            }
+            NaiveMath.rope(&kvA, start: rank, dimensions: rope, position: t, base: c.ropeFrequencyBase,
+                           scale: c.ropePositionScale, frequencyFactors: nil, style: c.ropeStyle,
+                           yarnOriginalContext: c.yarnOriginalContext, yarnMagnitude: c.yarnLogMultiplier == 0)
+            var k: [Double] = [], v: [Double] = []
+            for head in 0..<heads {
+                let start = head * (nope + c.valueLength)
+                k += expanded[start..<(start + nope)] + kvA[rank..<(rank + rope)]
+                v += expanded[(start + nope)..<(start + nope + c.valueLength)]
+            }
+            queries.append(q); keys.append(k); values.append(v)
+        }
+        return (queries, keys, values)
     }
 
     /// Per-head RMS norm (qwen3, qwen3moe, gemma3 q/k norms): each `width`-wide head separately.
@@ -216,7 +267,17 @@ public final class NaiveTransformer {
             : c.sigmoidRouting ? routerLogits.map { 1 / (1 + exp(-$0)) } : NaiveMath.softmax(routerLogits)
         let bias = optionalWeight(p + "exp_probs_b.bias")
         // Margins in logits without a bias; with one, in the biased scores that choose.
-        let scores = bias.map { b in probabilities.indices.map { probabilities[$0] + b[$0] } } ?? routerLogits
+        var scores = bias.map { b in probabilities.indices.map { probabilities[$0] + b[$0] } } ?? routerLogits
+        if c.expertGroupCount > 1 {
+            // Grouped top-k: only the best groups (by the sum of their two best scores) may be chosen.
+            if bias == nil { scores = probabilities }
+            let size = c.expertCount / c.expertGroupCount
+            let groupScores = (0..<c.expertGroupCount).map { g in
+                scores[(g * size)..<((g + 1) * size)].sorted(by: >).prefix(2).reduce(0, +)
+            }
+            let kept = Set(groupScores.indices.sorted { groupScores[$0] > groupScores[$1] }.prefix(c.expertGroupsUsed))
+            for e in scores.indices where !kept.contains(e / size) { scores[e] = -.infinity }
+        }
         let ranked = scores.indices.sorted { scores[$0] > scores[$1] }
         let selected = Array(ranked.prefix(c.expertUsedCount))
         if ranked.count > c.expertUsedCount {

@@ -1,3 +1,4 @@
+import Foundation
 import GGUF
 
 /// The hyperparameters the naive reference transformer reads from a GGUF file, resolved here
@@ -56,6 +57,24 @@ public struct NaiveTransformerConfiguration: Sendable {
     public var isGptOss: Bool { architecture == "gpt-oss" }
     /// gpt-oss: `rope.freq_base_swa` (default `rope.freq_base`).
     public let slidingRopeBase: Double
+    /// deepseek2: latent attention and grouped routing.
+    public var isDeepSeek2: Bool { architecture == "deepseek2" }
+    /// deepseek2: `attention.q_lora_rank` (0: attn_q) and `attention.kv_lora_rank`.
+    public let queryRank: Int
+    public let keyValueRank: Int
+    /// deepseek2: `rope.scaling.yarn_log_multiplier` / 0.1.
+    public let yarnLogMultiplier: Double
+    /// deepseek2: `expert_group_count` (1 = no groups) and `expert_group_used_count`.
+    public let expertGroupCount: Int
+    public let expertGroupsUsed: Int
+    /// q·k scale: 1/√key_length; deepseek2 mscale²/√key_length with
+    /// mscale = 1 + 0.1·yarn_log_multiplier·ln(factor) under YaRN.
+    public var attentionScale: Double {
+        guard isDeepSeek2, yarnOriginalContext != nil else { return 1 / Double(keyLength).squareRoot() }
+        let stretch = log(1 / ropePositionScale)
+        let mscale = (1 + 0.1 * yarnLogMultiplier * stretch) * (yarnLogMultiplier == 0 ? 1 + 0.1 * stretch : 1)
+        return mscale * mscale / Double(keyLength).squareRoot()
+    }
     /// gemma3: `attention.sliding_window`; nil for families without sliding-window layers.
     public let slidingWindow: Int?
     /// Rows of `token_embd.weight`.
@@ -68,7 +87,7 @@ public struct NaiveTransformerConfiguration: Sendable {
     public init(file: GGUFFile) throws {
         let metadata = file.metadata
         let arch = try metadata.architecture()
-        guard ["llama", "qwen2", "qwen3", "qwen3moe", "gemma3", "glm4moe", "gpt-oss"].contains(arch) else {
+        guard ["llama", "qwen2", "qwen3", "qwen3moe", "gemma3", "glm4moe", "gpt-oss", "deepseek2"].contains(arch) else {
             throw AssetError("\(file.path): general.architecture: naive reference does not know '\(arch)'")
         }
         func int(_ suffix: String) throws -> Int { try metadata.intOrInts("\(arch).\(suffix)")[0] }
@@ -88,7 +107,7 @@ public struct NaiveTransformerConfiguration: Sendable {
         valueLength = try optionalInt("attention.value_length") ?? embeddingLength / headCount
         expertCount = try optionalInt("expert_count") ?? 0
         expertUsedCount = try optionalInt("expert_used_count") ?? 0
-        let glm = arch == "glm4moe"
+        let glm = arch == "glm4moe" || arch == "deepseek2"
         if arch == "qwen3moe" {
             feedForwardLength = try int("expert_feed_forward_length")
         } else {
@@ -98,14 +117,15 @@ public struct NaiveTransformerConfiguration: Sendable {
         leadingDenseBlocks = glm ? try optionalInt("leading_dense_block_count") ?? 0 : 0
         sharedExperts = glm ? try int("expert_shared_count") : 0
         let gating = glm ? try optionalInt("expert_gating_func") ?? 0 : 1
-        sigmoidRouting = gating != 1
+        // glm4moe: absent (0) means sigmoid; deepseek2: absent means softmax.
+        sigmoidRouting = gating == 2 || (arch == "glm4moe" && gating == 0)
         normalizeExpertWeights = glm ? try metadata.boolIfPresent("\(arch).expert_weights_norm") ?? false : true
         let scale = glm || arch == "gpt-oss" ? try optionalFloat("expert_weights_scale") ?? 0 : 0
         expertWeightsScale = scale == 0 ? 1 : scale
-        feedForwardNormName = glm || arch == "gpt-oss" ? "post_attention_norm" : "ffn_norm"
+        feedForwardNormName = arch == "glm4moe" || arch == "gpt-oss" ? "post_attention_norm" : "ffn_norm"
         rmsEpsilon = try optionalFloat("attention.layer_norm_rms_epsilon") ?? 1e-5
         ropeDimensionCount = try optionalInt("rope.dimension_count") ?? keyLength
-        ropeStyle = arch == "llama" ? .adjacentPairs : .halves
+        ropeStyle = arch == "llama" || arch == "deepseek2" ? .adjacentPairs : .halves
         ropeFrequencyBase = try optionalFloat("rope.freq_base") ?? 10_000
         let scalingType = try metadata.stringIfPresent("\(arch).rope.scaling.type")
         if let type = scalingType, type == "linear" || type == "yarn",
@@ -116,6 +136,11 @@ public struct NaiveTransformerConfiguration: Sendable {
         }
         yarnOriginalContext = scalingType == "yarn" ? try optionalInt("rope.scaling.original_context_length") : nil
         slidingRopeBase = try optionalFloat("rope.freq_base_swa") ?? ropeFrequencyBase
+        queryRank = try optionalInt("attention.q_lora_rank") ?? 0
+        keyValueRank = try optionalInt("attention.kv_lora_rank") ?? 0
+        yarnLogMultiplier = (try optionalFloat("rope.scaling.yarn_log_multiplier") ?? 0) / 0.1
+        expertGroupCount = max(1, try optionalInt("expert_group_count") ?? 0)
+        expertGroupsUsed = try optionalInt("expert_group_used_count") ?? expertGroupCount
         slidingWindow = arch == "gemma3" || arch == "gpt-oss" ? try int("attention.sliding_window") : nil
         let embedding = try file.tensor(named: "token_embd.weight")
         vocabularySize = embedding.shape[1]

@@ -62,6 +62,15 @@ public struct TinyModelSpec: Sendable, CustomStringConvertible {
     public var attentionSinks = false
     /// gpt-oss: `ffn_gate_inp.bias` and `ffn_{gate,up,down}_exps.bias`.
     public var expertBiases = false
+    /// deepseek2: latent attention ranks and widths (`attention.q_lora_rank`, `kv_lora_rank`, the
+    /// key part without position; the rotary part is `ropeDimensionCount`).
+    public var latentAttention: (queryRank: Int, keyValueRank: Int, noPositionLength: Int)?
+    /// `attention.value_length` when it differs from the key's.
+    public var explicitValueLength: Int?
+    /// deepseek2: `expert_group_count` and `expert_group_used_count`.
+    public var expertGroups: (count: Int, used: Int)?
+    /// `rope.scaling.yarn_log_multiplier` (DeepSeek's converter writes 0.1 × mscale_all_dim).
+    public var yarnLogMultiplier: Float?
     /// `rope.scaling.type = yarn` with this factor and `rope.scaling.original_context_length`.
     public var yarnRopeScaling: (factor: Float, originalContext: Int)?
     /// Storage type by tensor name; tensors not listed are F32.
@@ -75,6 +84,8 @@ public struct TinyModelSpec: Sendable, CustomStringConvertible {
 
     /// Width of one attention head.
     public var headLength: Int { explicitHeadLength ?? embeddingLength / headCount }
+    /// Width of one value head.
+    public var valueLength: Int { explicitValueLength ?? headLength }
     /// Width of one expert's FFN.
     public var expertWidth: Int { expertFeedForwardLength ?? feedForwardLength }
     /// Whether this is gemma3 (post norms, GELU, sliding window).

@@ -39,13 +39,30 @@ public enum TinyModelWriter {
         for layer in 0..<(spec.blockCount + spec.nextPredictionLayers) {
             let p = "blk.\(layer)."
             try norm(p + "attn_norm.weight", e)
-            try matrix(p + "attn_q.weight", [e, qWidth], deviation: inScale)
-            if spec.attentionBiases { try matrix(p + "attn_q.bias", [qWidth], deviation: 0.5) }
-            try matrix(p + "attn_k.weight", [e, kvWidth], deviation: inScale)
-            if spec.attentionBiases { try matrix(p + "attn_k.bias", [kvWidth], deviation: 0.5) }
-            try matrix(p + "attn_v.weight", [e, kvWidth], deviation: inScale)
-            if spec.attentionBiases { try matrix(p + "attn_v.bias", [kvWidth], deviation: 0.5) }
-            try matrix(p + "attn_output.weight", [qWidth, e], deviation: 1 / Double(qWidth).squareRoot() * embeddingDeviation)
+            let outputWidth = spec.headCount * spec.valueLength
+            if let latent = spec.latentAttention {
+                // DeepSeek's latent attention, in the attn_kv_b layout.
+                let rope = spec.ropeDimensionCount ?? d, rank = latent.keyValueRank
+                if latent.queryRank > 0 {
+                    try matrix(p + "attn_q_a.weight", [e, latent.queryRank], deviation: inScale)
+                    try norm(p + "attn_q_a_norm.weight", latent.queryRank)
+                    try matrix(p + "attn_q_b.weight", [latent.queryRank, qWidth], deviation: 1 / Double(latent.queryRank).squareRoot())
+                } else {
+                    try matrix(p + "attn_q.weight", [e, qWidth], deviation: inScale)
+                }
+                try matrix(p + "attn_kv_a_mqa.weight", [e, rank + rope], deviation: inScale)
+                try norm(p + "attn_kv_a_norm.weight", rank)
+                try matrix(p + "attn_kv_b.weight", [rank, spec.headCount * (latent.noPositionLength + spec.valueLength)],
+                           deviation: 1 / Double(rank).squareRoot())
+            } else {
+                try matrix(p + "attn_q.weight", [e, qWidth], deviation: inScale)
+                if spec.attentionBiases { try matrix(p + "attn_q.bias", [qWidth], deviation: 0.5) }
+                try matrix(p + "attn_k.weight", [e, kvWidth], deviation: inScale)
+                if spec.attentionBiases { try matrix(p + "attn_k.bias", [kvWidth], deviation: 0.5) }
+                try matrix(p + "attn_v.weight", [e, kvWidth], deviation: inScale)
+                if spec.attentionBiases { try matrix(p + "attn_v.bias", [kvWidth], deviation: 0.5) }
+            }
+            try matrix(p + "attn_output.weight", [outputWidth, e], deviation: 1 / Double(outputWidth).squareRoot() * embeddingDeviation)
             if spec.attentionOutputBias { try matrix(p + "attn_output.bias", [e], deviation: 0.2 * embeddingDeviation) }
             if spec.attentionSinks { try matrix(p + "attn_sinks.weight", [spec.headCount], deviation: 1) }
             if spec.queryKeyNorms {
@@ -129,11 +146,20 @@ public enum TinyModelWriter {
         f32("attention.layer_norm_rms_epsilon", spec.rmsEpsilon)
         if let length = spec.explicitHeadLength {
             u32("attention.key_length", length)
-            u32("attention.value_length", length)
+            u32("attention.value_length", spec.valueLength)
         }
+        if let latent = spec.latentAttention {
+            u32("attention.q_lora_rank", latent.queryRank)
+            u32("attention.kv_lora_rank", latent.keyValueRank)
+        }
+        if let groups = spec.expertGroups {
+            u32("expert_group_count", groups.count)
+            u32("expert_group_used_count", groups.used)
+        }
+        if let multiplier = spec.yarnLogMultiplier { f32("rope.scaling.yarn_log_multiplier", multiplier) }
         if spec.writesRopeDimensionCount { u32("rope.dimension_count", spec.ropeDimensionCount ?? spec.headLength) }
         if spec.leadingDenseBlocks > 0 { u32("leading_dense_block_count", spec.leadingDenseBlocks) }
-        if spec.architecture == "glm4moe" { u32("expert_shared_count", spec.sharedExperts) }
+        if ["glm4moe", "deepseek2"].contains(spec.architecture) { u32("expert_shared_count", spec.sharedExperts) }
         if let function = spec.expertGatingFunction { u32("expert_gating_func", function) }
         if let norm = spec.expertWeightsNorm { metadata.set("\(a).expert_weights_norm", .bool(norm)) }
         if let scale = spec.expertWeightsScale { f32("expert_weights_scale", scale) }

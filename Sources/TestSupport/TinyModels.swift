@@ -162,8 +162,41 @@ public enum TinyModels {
         return s
     }()
 
+    /// deepseek2 as DeepSeek-V3 is built, small: latent attention (q rank 48, kv rank 32, key heads
+    /// of 24 + 8 rotated dimensions, values of 16; YaRN ×4 over 32 positions with the log
+    /// multiplier), block 0 dense, blocks 1–2 with 8 experts in 4 groups (2 groups used), 2 chosen
+    /// by sigmoid with the selection bias (expert 5 shut out, and with it its group: experts 4 and 5
+    /// get no token), weights renormalised and scaled by 2.5, one shared expert, and a NextN block.
+    public static let deepseek2: TinyModelSpec = {
+        var s = TinyModelSpec(name: "deepseek2", architecture: "deepseek2", seed: 112)
+        s.blockCount = 3
+        s.headCountKV = 4
+        s.explicitHeadLength = 32
+        s.explicitValueLength = 16
+        s.latentAttention = (48, 32, 24)
+        s.writesRopeDimensionCount = true
+        s.ropeDimensionCount = 8
+        s.yarnRopeScaling = (4, 32)
+        s.yarnLogMultiplier = 0.1
+        s.feedForwardLength = 128
+        s.expertFeedForwardLength = 64
+        s.expertCount = 8
+        s.expertUsedCount = 2
+        s.expertGroups = (4, 2)
+        s.sharedExperts = 1
+        s.leadingDenseBlocks = 1
+        s.selectionBias = [0.05, 0, -0.02, 0.1, 0, -2, 0.03, -0.1]
+        s.expertGatingFunction = 2
+        s.expertWeightsNorm = true
+        s.expertWeightsScale = 2.5
+        s.nextPredictionLayers = 1
+        s.tensorTypes = ["blk.1.ffn_down_exps.weight": .q8_0, "blk.2.attn_kv_b.weight": .q8_0]
+        return s
+    }()
+
     /// Every tiny model, one or more per family.
-    public static let all: [TinyModelSpec] = [llama, llamaScaledRope, mixtral, qwen2, qwen3, qwen3moe, gemma3, glm4moe, gptOSS]
+    public static let all: [TinyModelSpec] = [llama, llamaScaledRope, mixtral, qwen2, qwen3, qwen3moe, gemma3, glm4moe, gptOSS,
+                                              deepseek2]
 
     /// Writes `spec` into `directory` and returns the file's path.
     public static func write(_ spec: TinyModelSpec, in directory: TemporaryDirectory) throws -> String {

@@ -33,7 +33,7 @@ struct Glm4MoEConfigurationTests {
         #expect(spec.layers[0].feedForward == .dense(length: 256, activation: .silu))
         guard case .experts(let block) = spec.layers[1].feedForward else { Issue.record("block 1 is not MoE"); return }
         #expect(block.gating == .sigmoid && !block.normalizeWeights && block.weightsScale == 1)
-        #expect(block.length == 128 && block.sharedLength == 128 && block.selectionBias)
+        #expect(block.length == 128 && block.sharedLength == 128 && block.selectionBias == .required)
     }
 
     @Test("The file's gating, norm and scale are used")

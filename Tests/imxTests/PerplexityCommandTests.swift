@@ -74,7 +74,7 @@ struct PerplexityCommandTests {
         let text = try TestEnvironment.fixture("text/gpl3-apache2.txt")
         let cases: [(name: String, edit: (inout GGUFMetadata, inout [GGUFTensorInfo]) -> Void, message: String)] = [
             ("arch.gguf", { metadata, _ in metadata.set("general.architecture", .string("phi3")) },
-             "general.architecture: unsupported architecture 'phi3' (supported: llama, qwen2, qwen3, qwen3moe, gemma3, glm4moe, gpt-oss)"),
+             "general.architecture: unsupported architecture 'phi3' (supported: llama, qwen2, qwen3, qwen3moe, gemma3, glm4moe, gpt-oss, deepseek2)"),
             ("missing.gguf", { _, tensors in tensors.removeAll { $0.name == "blk.1.attn_k_norm.weight" } },
              "blk.1.attn_k_norm.weight: required tensor is missing"),
             ("key.gguf", { metadata, _ in metadata.remove("qwen3.attention.layer_norm_rms_epsilon") },

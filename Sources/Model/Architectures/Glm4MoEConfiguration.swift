@@ -83,7 +83,7 @@ public struct Glm4MoEConfiguration: Sendable, Equatable {
                                       activation: .silu, normalizeWeights: normalizeWeights)
         experts.gating = gating
         experts.weightsScale = weightsScale == 0 ? 1 : weightsScale
-        experts.selectionBias = true
+        experts.selectionBias = .required
         experts.sharedLength = expertFeedForwardLength * expertSharedCount
         var spec = common.spec(family: .glm4moe, vocabularySize: vocabularySize, layout: .neox,
                                attentionBiases: .optional, queryKeyNorms: .optional, feedForward: .experts(experts))

@@ -4,7 +4,8 @@ import GGUF
 ///
 /// `llama` covers dense Llama-style models and Mixtral-style mixtures of experts
 /// (`llama.expert_count > 0`); `glm4moe` is GLM-4.5/4.6 (shared experts, sigmoid routing);
-/// `gpt-oss` is OpenAI's gpt-oss (attention sinks, biased experts, clamped SwiGLU).
+/// `gpt-oss` is OpenAI's gpt-oss (attention sinks, biased experts, clamped SwiGLU); `deepseek2`
+/// is DeepSeek-V2/V3 and Kimi-K2 (latent attention, grouped routing).
 public enum ArchitectureFamily: String, CaseIterable, Sendable {
     case llama
     case qwen2
@@ -13,6 +14,7 @@ public enum ArchitectureFamily: String, CaseIterable, Sendable {
     case gemma3
     case glm4moe
     case gptOSS = "gpt-oss"
+    case deepseek2
 
     /// The family of `metadata`'s `general.architecture`.
     /// - Throws: `.missingKey` when the key is absent, `.invalidValue` for an unsupported

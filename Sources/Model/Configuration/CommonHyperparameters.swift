@@ -41,6 +41,8 @@ public struct CommonHyperparameters: Sendable, Equatable {
         public var attentionFactor: Float
         public var betaFast: Float
         public var betaSlow: Float
+        /// `rope.scaling.attn_factor` as the file has it (default 1).
+        public var fileAttentionFactor: Float = 1
     }
 
     public init(metadata: GGUFMetadata) throws(GGUFError) {
@@ -89,14 +91,17 @@ public struct CommonHyperparameters: Sendable, Equatable {
             let magnitude: Float = scale <= 1 ? 1 : 0.1 * logf(scale) + 1
             attentionFactor = magnitude * (1 / (1 + 0.1 * logf(scale)))
         }
-        attentionFactor *= try metadata.floatIfPresent(GGUFArchitectureKey("rope.scaling.attn_factor")) ?? 1
-        return RopeScaling(
+        let fileAttentionFactor = try metadata.floatIfPresent(GGUFArchitectureKey("rope.scaling.attn_factor")) ?? 1
+        attentionFactor *= fileAttentionFactor
+        var scaling = RopeScaling(
             kind: kind, frequencyScale: frequencyScale,
             originalContextLength: try metadata.intIfPresent(GGUFArchitectureKey("rope.scaling.original_context_length")) ?? contextLength,
             extrapolationFactor: extrapolation,
             attentionFactor: attentionFactor,
             betaFast: try metadata.floatIfPresent(GGUFArchitectureKey("rope.scaling.yarn_beta_fast")) ?? 32,
             betaSlow: try metadata.floatIfPresent(GGUFArchitectureKey("rope.scaling.yarn_beta_slow")) ?? 1)
+        scaling.fileAttentionFactor = fileAttentionFactor
+        return scaling
     }
 
     /// A per-layer array key whose entries must all be equal (the forward pass has one value).

@@ -42,6 +42,8 @@ public struct TransformerSpec: Sendable, Equatable {
     /// `attn_sinks.weight`: one logit per query head that joins every softmax over the keys
     /// without a value of its own (gpt-oss).
     public var attentionSinks = false
+    /// DeepSeek's multi-head latent attention, when the family uses it instead of `attn_q/k/v`.
+    public var latentAttention: LatentAttentionSpec? = nil
     /// The name of the RMS norm before the feed-forward block (`blk.N.<name>.weight`):
     /// `ffn_norm`, or `post_attention_norm` for GLM-4.5, whose converter names it after its place.
     public var feedForwardNormName: String = "ffn_norm"
@@ -54,6 +56,31 @@ public struct TransformerSpec: Sendable, Equatable {
     public var valueWidth: Int { headCountKV * valueLength }
     /// Width of the concatenated attention output (input of `attn_output`).
     public var attentionOutputWidth: Int { headCount * valueLength }
+}
+
+/// DeepSeek-V2/V3's multi-head latent attention (MLA), in the layout with `attn_kv_b`:
+/// q = `attn_q`·x, or `attn_q_b`·norm(`attn_q_a`·x) with rank ``queryRank``; `attn_kv_a_mqa`·x
+/// gives a latent of ``keyValueRank`` values (RMS-normed by `attn_kv_a_norm`, then expanded by
+/// `attn_kv_b` into every head's key part without position and its value) and ``positionLength``
+/// values shared by all heads that RoPE rotates (the key's position part). Each head's query and
+/// key are [``noPositionLength`` | ``positionLength``] wide (the spec's `keyLength`), RoPE on the
+/// trailing part; every head has its own key and value (`headCountKV == headCount`).
+public struct LatentAttentionSpec: Sendable, Equatable {
+    /// `attention.q_lora_rank`; 0 = a direct `attn_q`.
+    public var queryRank: Int
+    /// `attention.kv_lora_rank`.
+    public var keyValueRank: Int
+    /// Key dimensions per head without rotary position.
+    public var noPositionLength: Int
+    /// Rotated dimensions per head (`rope.dimension_count`).
+    public var positionLength: Int
+
+    public init(queryRank: Int, keyValueRank: Int, noPositionLength: Int, positionLength: Int) {
+        self.queryRank = queryRank
+        self.keyValueRank = keyValueRank
+        self.noPositionLength = noPositionLength
+        self.positionLength = positionLength
+    }
 }
 
 /// How positions rotate query and key pairs.
@@ -160,8 +187,13 @@ public struct ExpertBlockSpec: Sendable, Equatable {
     public var normalizeWeights: Bool
     /// Factor on the routing weights (`expert_weights_scale`; 1 = none).
     public var weightsScale: Float = 1
-    /// Whether `blk.N.exp_probs_b.bias` is added to the probabilities for the choice.
-    public var selectionBias = false
+    /// `blk.N.exp_probs_b.bias`, added to the probabilities for the choice (GLM-4.5: required;
+    /// DeepSeek: when present).
+    public var selectionBias: TensorPresence = .absent
+    /// Grouped top-k (DeepSeek-V3): the experts form `groupCount` equal groups, each scored by the
+    /// sum of its two best selection scores, and only the best `groupsUsed` groups may be chosen.
+    public var groupCount = 1
+    public var groupsUsed = 1
     /// Width of the shared experts' feed-forward (expert width × `expert_shared_count`); 0 = none.
     public var sharedLength = 0
     /// Whether `ffn_gate_inp.bias` is added to the router logits (gpt-oss).

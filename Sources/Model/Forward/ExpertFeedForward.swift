@@ -45,7 +45,7 @@ struct ExpertFeedForward {
         if let bias = tensors.routerBias { operations.addBias(logits, bias: bias, rows: rows) }
         let selected = buffers.selected.reserve(rows * usedCount)
         let weights = buffers.weights.reserve(rows * usedCount)
-        let selection = buffers.selectionScores.reserve(block.selectionBias ? rows * expertCount : 0)
+        let selection = buffers.selectionScores.reserve(rows * expertCount)
         route(logits: logits, rows: rows, selection: selection, selected: selected, weights: weights,
               threads: operations.threads)
         // Non-finite router logits select no expert (id −1): stop before anything indexes by it.
@@ -112,6 +112,31 @@ struct ExpertFeedForward {
         }
     }
 
+    /// Grouped top-k (llama.cpp's `n_expert_groups`): each of `groups` consecutive groups is
+    /// scored by the sum of its two best scores; the scores outside the best `used` groups
+    /// (ties to the lower group) become −∞.
+    private static func maskGroups(_ scores: UnsafeMutablePointer<Float>, experts: Int, groups: Int, used: Int) {
+        let size = experts / groups
+        var groupScores = [Float](repeating: 0, count: groups)
+        for group in 0..<groups {
+            var first = -Float.infinity, second = -Float.infinity
+            for expert in (group * size)..<((group + 1) * size) {
+                let value = scores[expert]
+                if value > first { second = first; first = value } else if value > second { second = value }
+            }
+            groupScores[group] = first + second
+        }
+        var keep = [Bool](repeating: false, count: groups)
+        for _ in 0..<used {
+            var best = -1
+            for group in 0..<groups where !keep[group] && (best < 0 || groupScores[group] > groupScores[best]) { best = group }
+            keep[best] = true
+        }
+        for group in 0..<groups where !keep[group] {
+            for expert in (group * size)..<((group + 1) * size) { scores[expert] = -.infinity }
+        }
+    }
+
     /// Probabilities of each row of router logits (softmax or sigmoid, in place), then the
     /// `usedCount` largest of probability + selection bias (ties to the lower expert id), and the
     /// unbiased probabilities of those experts as weights, renormalised and scaled as the block says.
@@ -129,9 +154,12 @@ struct ExpertFeedForward {
                 case .softmaxOverChosen: break // the logits choose; the weights come after the choice
                 }
                 var scores = UnsafePointer(probabilities)
-                if let bias {
+                if bias != nil || block.groupCount > 1 {
                     let biased = selection + row * experts
-                    for expert in 0..<experts { biased[expert] = probabilities[expert] + bias[expert] }
+                    for expert in 0..<experts { biased[expert] = probabilities[expert] + (bias?[expert] ?? 0) }
+                    if block.groupCount > 1 {
+                        Self.maskGroups(biased, experts: experts, groups: block.groupCount, used: block.groupsUsed)
+                    }
                     scores = UnsafePointer(biased)
                 }
                 var sum: Float = 0

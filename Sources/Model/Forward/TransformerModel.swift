@@ -59,6 +59,7 @@ public final class TransformerModel {
         case .gemma3: spec = try Gemma3Configuration(metadata: metadata).spec(vocabularySize: vocabularySize)
         case .glm4moe: spec = try Glm4MoEConfiguration(metadata: metadata).spec(vocabularySize: vocabularySize)
         case .gptOSS: spec = try GptOssConfiguration(metadata: metadata).spec(vocabularySize: vocabularySize)
+        case .deepseek2: spec = try DeepSeek2Configuration(metadata: metadata).spec(vocabularySize: vocabularySize)
         }
         self.spec = spec
         let binder = WeightBinder(file: file)
@@ -244,10 +245,18 @@ public final class TransformerModel {
         let query = space.query.reserve(rows * spec.queryWidth)
         let key = space.key.reserve(rows * spec.keyWidth)
         let value = space.value.reserve(rows * spec.valueWidth)
-        try project.sharing(normed, rows: rows) { () throws(GGUFError) in
-            try project(block.query, input: normed, rows: rows, into: query)
-            try project(block.key, input: normed, rows: rows, into: key)
-            try project(block.value, input: normed, rows: rows, into: value)
+        let table = rotaryTable(layer: layer, length: batch.sequenceLength)
+        switch block.projections {
+        case .standard(let queryWeight, let keyWeight, let valueWeight):
+            try project.sharing(normed, rows: rows) { () throws(GGUFError) in
+                try project(queryWeight, input: normed, rows: rows, into: query)
+                try project(keyWeight, input: normed, rows: rows, into: key)
+                try project(valueWeight, input: normed, rows: rows, into: value)
+            }
+        case .latent(let weights):
+            try LatentAttentionProjection(weights: weights, spec: spec, latent: spec.latentAttention!).run(
+                normed, rows: rows, rotary: table, project: project, operations: operations, buffers: space.latent,
+                threads: options.threads, query: query, key: key, value: value)
         }
         if let bias = block.queryBias { operations.addBias(query, bias: bias, rows: rows) }
         if let bias = block.keyBias { operations.addBias(key, bias: bias, rows: rows) }
@@ -260,9 +269,10 @@ public final class TransformerModel {
             operations.rmsNorm(key, weight: norm, rows: rows * spec.headCountKV, width: spec.keyLength,
                                epsilon: spec.normEpsilon, into: key)
         }
-        let table = rotaryTable(layer: layer, length: batch.sequenceLength)
-        table.apply(to: query, rows: rows, heads: spec.headCount, headWidth: spec.keyLength, threads: options.threads)
-        table.apply(to: key, rows: rows, heads: spec.headCountKV, headWidth: spec.keyLength, threads: options.threads)
+        if spec.latentAttention == nil { // latent attention rotates its own position parts
+            table.apply(to: query, rows: rows, heads: spec.headCount, headWidth: spec.keyLength, threads: options.threads)
+            table.apply(to: key, rows: rows, heads: spec.headCountKV, headWidth: spec.keyLength, threads: options.threads)
+        }
 
         let attention = space.attention.reserve(rows * spec.attentionOutputWidth)
         let length = batch.sequenceLength

@@ -4,9 +4,8 @@ import GGUF
 /// against the spec's shapes.
 struct BlockWeights {
     let attentionNorm: [Float]
-    let query: LinearWeight
-    let key: LinearWeight
-    let value: LinearWeight
+    /// How q, k and v are made: `attn_q/k/v`, or DeepSeek's latent attention.
+    let projections: AttentionProjections
     let attentionOutput: LinearWeight
     let queryBias: [Float]?
     let keyBias: [Float]?
@@ -26,9 +25,7 @@ struct BlockWeights {
         let prefix = "blk.\(layer)."
         let embedding = spec.embeddingLength
         attentionNorm = try binder.vector(prefix + "attn_norm.weight", length: embedding)
-        query = try binder.matrix(prefix + "attn_q.weight", inFeatures: embedding, outFeatures: spec.queryWidth)
-        key = try binder.matrix(prefix + "attn_k.weight", inFeatures: embedding, outFeatures: spec.keyWidth)
-        value = try binder.matrix(prefix + "attn_v.weight", inFeatures: embedding, outFeatures: spec.valueWidth)
+        projections = try AttentionProjections(prefix: prefix, spec: spec, binder: binder)
         attentionOutput = try binder.matrix(prefix + "attn_output.weight",
                                             inFeatures: spec.attentionOutputWidth, outFeatures: embedding)
         let biases = spec.attentionBiases
@@ -49,8 +46,66 @@ struct BlockWeights {
 
     /// The matrices in the order the forward pass uses them.
     var matrices: [LinearWeight] {
-        [query, key, value, attentionOutput] + feedForward.matrices
+        projections.matrices + [attentionOutput] + feedForward.matrices
     }
+}
+
+/// The matrices that make a block's queries, keys and values.
+enum AttentionProjections {
+    /// `attn_q`, `attn_k`, `attn_v`.
+    case standard(query: LinearWeight, key: LinearWeight, value: LinearWeight)
+    /// DeepSeek's latent attention (see ``LatentAttentionSpec``).
+    case latent(LatentAttentionWeights)
+
+    init(prefix: String, spec: TransformerSpec, binder: WeightBinder) throws(GGUFError) {
+        let embedding = spec.embeddingLength
+        if let latent = spec.latentAttention {
+            self = .latent(try LatentAttentionWeights(prefix: prefix, spec: spec, latent: latent, binder: binder))
+        } else {
+            self = .standard(
+                query: try binder.matrix(prefix + "attn_q.weight", inFeatures: embedding, outFeatures: spec.queryWidth),
+                key: try binder.matrix(prefix + "attn_k.weight", inFeatures: embedding, outFeatures: spec.keyWidth),
+                value: try binder.matrix(prefix + "attn_v.weight", inFeatures: embedding, outFeatures: spec.valueWidth))
+        }
+    }
+
+    var matrices: [LinearWeight] {
+        switch self {
+        case .standard(let query, let key, let value): [query, key, value]
+        case .latent(let weights): weights.matrices
+        }
+    }
+}
+
+/// The tensors of DeepSeek's latent attention: `attn_q` or `attn_q_a` (+ `attn_q_a_norm`) and
+/// `attn_q_b`; `attn_kv_a_mqa`, `attn_kv_a_norm`, `attn_kv_b`.
+struct LatentAttentionWeights {
+    /// `attn_q` (rank 0) or `attn_q_a`.
+    let queryA: LinearWeight
+    let queryANorm: [Float]?
+    let queryB: LinearWeight?
+    let keyValueA: LinearWeight
+    let keyValueANorm: [Float]
+    let keyValueB: LinearWeight
+
+    init(prefix: String, spec: TransformerSpec, latent: LatentAttentionSpec, binder: WeightBinder) throws(GGUFError) {
+        let embedding = spec.embeddingLength
+        if latent.queryRank > 0 {
+            queryA = try binder.matrix(prefix + "attn_q_a.weight", inFeatures: embedding, outFeatures: latent.queryRank)
+            queryANorm = try binder.vector(prefix + "attn_q_a_norm.weight", length: latent.queryRank)
+            queryB = try binder.matrix(prefix + "attn_q_b.weight", inFeatures: latent.queryRank, outFeatures: spec.queryWidth)
+        } else {
+            queryA = try binder.matrix(prefix + "attn_q.weight", inFeatures: embedding, outFeatures: spec.queryWidth)
+            (queryANorm, queryB) = (nil, nil)
+        }
+        keyValueA = try binder.matrix(prefix + "attn_kv_a_mqa.weight", inFeatures: embedding,
+                                      outFeatures: latent.keyValueRank + latent.positionLength)
+        keyValueANorm = try binder.vector(prefix + "attn_kv_a_norm.weight", length: latent.keyValueRank)
+        keyValueB = try binder.matrix(prefix + "attn_kv_b.weight", inFeatures: latent.keyValueRank,
+                                      outFeatures: spec.headCount * (latent.noPositionLength + spec.valueLength))
+    }
+
+    var matrices: [LinearWeight] { [queryA] + (queryB.map { [$0] } ?? []) + [keyValueA, keyValueB] }
 }
 
 /// The feed-forward tensors of a block: gated dense, or a router with expert stacks (and,
@@ -106,7 +161,7 @@ enum FeedForwardWeights {
                 gate: try binder.experts(prefix + "ffn_gate_exps.weight", inFeatures: embedding, outFeatures: length, count: count),
                 up: try binder.experts(prefix + "ffn_up_exps.weight", inFeatures: embedding, outFeatures: length, count: count),
                 down: try binder.experts(prefix + "ffn_down_exps.weight", inFeatures: length, outFeatures: embedding, count: count),
-                selectionBias: block.selectionBias ? try binder.vector(prefix + "exp_probs_b.bias", length: count) : nil,
+                selectionBias: try binder.vector(prefix + "exp_probs_b.bias", length: count, presence: block.selectionBias),
                 shared: block.sharedLength > 0
                     ? try DenseWeights(prefix: prefix, suffix: "_shexp", embedding: embedding, length: block.sharedLength, binder: binder)
                     : nil,

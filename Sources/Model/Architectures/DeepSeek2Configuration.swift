@@ -1,0 +1,119 @@
+import Foundation
+import GGUF
+
+/// A `deepseek2` model (DeepSeek-V2/V2.5/V3/R1, Kimi-K2 layout), following llama.cpp's
+/// `deepseek2` graph in its `attn_kv_b` form:
+///
+/// - multi-head latent attention (``LatentAttentionSpec``): `attention.q_lora_rank` (0: a direct
+///   `attn_q`), `attention.kv_lora_rank`, key heads of `attention.key_length` = the part without
+///   position + `rope.dimension_count` (normal-layout RoPE), values of `attention.value_length`;
+/// - q·k scaled by mscale²/√key_length, mscale = 1 + 0.1·`rope.scaling.yarn_log_multiplier`/0.1·ln s
+///   under YaRN scaling s (the converter's ×0.1 cancelled, as llama.cpp does), and RoPE's own
+///   YaRN magnitude cancelled;
+/// - the first `leading_dense_block_count` blocks dense (`feed_forward_length`), then experts of
+///   `expert_feed_forward_length` with `expert_shared_count` shared experts, routed by softmax or
+///   sigmoid (`expert_gating_func`, absent = softmax) with the selection bias `exp_probs_b` when
+///   present, grouped top-k (`expert_group_count`, `expert_group_used_count`),
+///   `expert_weights_norm` and `expert_weights_scale`;
+/// - trailing NextN blocks (`nextn_predict_layers`) not run.
+///
+/// Files in the MLA-absorbed layout (`attention.key_length_mla`, `attn_k_b` / `attn_v_b`) are
+/// refused with a one-line error for now.
+public struct DeepSeek2Configuration: Sendable, Equatable {
+    public var common: CommonHyperparameters
+    public var latent: LatentAttentionSpec
+    public var feedForwardLength: Int
+    public var expertFeedForwardLength: Int
+    public var expertCount: Int
+    public var expertUsedCount: Int
+    public var expertSharedCount: Int
+    public var leadingDenseBlockCount: Int
+    public var gating: ExpertBlockSpec.Gating
+    public var normalizeWeights: Bool
+    public var weightsScale: Float
+    public var groupCount: Int
+    public var groupsUsed: Int
+    /// `rope.scaling.yarn_log_multiplier` / 0.1 (0 when absent).
+    public var yarnLogMultiplier: Float
+
+    public init(metadata: GGUFMetadata) throws(GGUFError) {
+        common = try CommonHyperparameters(metadata: metadata)
+        let require = { (ok: Bool, key: GGUFArchitectureKey, message: String) throws(GGUFError) in
+            try CommonHyperparameters.require(ok, metadata, key, message)
+        }
+        if try metadata.contains(metadata.key(GGUFArchitectureKey("attention.key_length_mla"))) {
+            try require(false, GGUFArchitectureKey("attention.key_length_mla"),
+                        "the MLA-absorbed layout (attn_k_b, attn_v_b) is not supported yet; files with attn_kv_b are")
+        }
+        let queryRank = try metadata.intIfPresent(GGUFArchitectureKey("attention.q_lora_rank")) ?? 0
+        let keyValueRank = try metadata.int(GGUFArchitectureKey("attention.kv_lora_rank"))
+        try require(queryRank >= 0, GGUFArchitectureKey("attention.q_lora_rank"), "must not be negative, got \(queryRank)")
+        try require(keyValueRank > 0, GGUFArchitectureKey("attention.kv_lora_rank"), "must be positive, got \(keyValueRank)")
+        try require(common.ropeDimensions < common.keyLength, .ropeDimensionCount,
+                    "must be less than attention.key_length \(common.keyLength) (each key head has a part without position), got \(common.ropeDimensions)")
+        latent = LatentAttentionSpec(queryRank: queryRank, keyValueRank: keyValueRank,
+                                     noPositionLength: common.keyLength - common.ropeDimensions,
+                                     positionLength: common.ropeDimensions)
+        feedForwardLength = try metadata.contains(metadata.key(.feedForwardLength))
+            ? CommonHyperparameters.uniform(metadata, .feedForwardLength) : 0
+        expertCount = try metadata.int(.expertCount)
+        expertUsedCount = try CommonHyperparameters.uniform(metadata, .expertUsedCount)
+        try require(expertCount > 0 && (1...expertCount).contains(expertUsedCount), .expertUsedCount,
+                    "must be between 1 and expert_count \(expertCount), got \(expertUsedCount)")
+        expertFeedForwardLength = try CommonHyperparameters.uniform(metadata, .expertFeedForwardLength)
+        try require(expertFeedForwardLength > 0, .expertFeedForwardLength, "must be positive, got \(expertFeedForwardLength)")
+        expertSharedCount = try metadata.int(.expertSharedCount)
+        try require(expertSharedCount >= 0, .expertSharedCount, "must not be negative, got \(expertSharedCount)")
+        leadingDenseBlockCount = try metadata.intIfPresent(.leadingDenseBlockCount) ?? 0
+        try require((0...common.blockCount).contains(leadingDenseBlockCount), .leadingDenseBlockCount,
+                    "must be between 0 and the \(common.blockCount) trunk blocks, got \(leadingDenseBlockCount)")
+        if leadingDenseBlockCount > 0 {
+            try require(feedForwardLength > 0, .feedForwardLength, "the leading dense blocks need a positive width, got \(feedForwardLength)")
+        }
+        switch try metadata.intIfPresent(.expertGatingFunction) ?? 0 {
+        case 0, 1: gating = .softmax
+        case 2: gating = .sigmoid
+        case let other:
+            throw GGUFError(file: metadata.source, field: try metadata.key(.expertGatingFunction), kind: .invalidValue,
+                            message: "gating function \(other) is not supported (1 softmax, 2 sigmoid)")
+        }
+        normalizeWeights = try metadata.boolIfPresent(.expertWeightsNorm) ?? false
+        weightsScale = try metadata.floatIfPresent(.expertWeightsScale) ?? 0
+        groupCount = max(1, try metadata.intIfPresent(GGUFArchitectureKey("expert_group_count")) ?? 0)
+        groupsUsed = try metadata.intIfPresent(GGUFArchitectureKey("expert_group_used_count")) ?? groupCount
+        if groupCount > 1 {
+            try require(expertCount % groupCount == 0 && expertCount / groupCount >= 2, GGUFArchitectureKey("expert_group_count"),
+                        "\(groupCount) groups must split expert_count \(expertCount) into groups of at least 2")
+            try require((1...groupCount).contains(groupsUsed) && groupsUsed * (expertCount / groupCount) >= expertUsedCount,
+                        GGUFArchitectureKey("expert_group_used_count"),
+                        "must be between 1 and \(groupCount) and leave at least expert_used_count \(expertUsedCount) experts, got \(groupsUsed)")
+        }
+        yarnLogMultiplier = (try metadata.floatIfPresent(GGUFArchitectureKey("rope.scaling.yarn_log_multiplier")) ?? 0) / 0.1
+    }
+
+    public func spec(vocabularySize: Int) -> TransformerSpec {
+        var experts = ExpertBlockSpec(count: expertCount, used: expertUsedCount, length: expertFeedForwardLength,
+                                      activation: .silu, normalizeWeights: normalizeWeights)
+        experts.gating = gating
+        experts.weightsScale = weightsScale == 0 ? 1 : weightsScale
+        experts.selectionBias = .optional
+        experts.sharedLength = expertFeedForwardLength * expertSharedCount
+        experts.groupCount = groupCount
+        experts.groupsUsed = groupsUsed
+        var spec = common.spec(family: .deepseek2, vocabularySize: vocabularySize, layout: .normal, feedForward: .experts(experts))
+        spec.headCountKV = spec.headCount
+        spec.latentAttention = latent
+        for layer in 0..<leadingDenseBlockCount {
+            spec.layers[layer].feedForward = .dense(length: feedForwardLength, activation: .silu)
+        }
+        // llama.cpp: with YaRN and a log multiplier, RoPE's magnitude is cancelled and q·k carries mscale².
+        let frequencyScale = common.ropeScaling.frequencyScale
+        if yarnLogMultiplier != 0, spec.rope.extrapolationFactor != 0 {
+            spec.rope.attentionFactor = (1 / (1 + 0.1 * logf(1 / frequencyScale))) * common.ropeScaling.fileAttentionFactor
+        }
+        let original = spec.rope.attentionFactor * (1 + 0.1 * logf(1 / frequencyScale))
+        let mscale = original * (1 + 0.1 * yarnLogMultiplier * logf(1 / frequencyScale))
+        spec.attentionScale = mscale * mscale / Float(common.keyLength).squareRoot()
+        return spec
+    }
+}
