@@ -147,6 +147,7 @@ public final class NaiveTransformer {
                     }
                 }
             }
+            if c.absorbedValueLength != nil { heads = try expandLatentHeads(prefix: p, position: t, heads, recorder: &recorder) }
             recorder.record(p + "attn_output.weight", position: t, heads)
             var out = NaiveMath.multiply(wo, rows: c.embeddingLength, heads)
             if let bo { for i in out.indices { out[i] += bo[i] } }
@@ -164,7 +165,7 @@ public final class NaiveTransformer {
     private func latentAttentionInputs(prefix p: String, layer: Int, hidden: [[Double]], norm: [Double],
                                        recorder: inout NaiveForwardResult) throws -> ([[Double]], [[Double]], [[Double]]) {
         let c = configuration
-        let rope = c.ropeDimensionCount, nope = c.keyLength - rope, rank = c.keyValueRank
+        let rope = c.ropeDimensionCount, nope = c.queryHeadWidth - rope, rank = c.keyValueRank
         let heads = c.headCount
         var queries: [[Double]] = [], keys: [[Double]] = [], values: [[Double]] = []
         for (t, h) in hidden.enumerated() {
@@ -175,25 +176,40 @@ public final class NaiveTransformer {
                 let a = NaiveMath.rmsNorm(NaiveMath.multiply(try weight(p + "attn_q_a.weight"), rows: c.queryRank, x),
                                           weight: try weight(p + "attn_q_a_norm.weight"), epsilon: c.rmsEpsilon)
                 recorder.record(p + "attn_q_b.weight", position: t, a)
-                q = NaiveMath.multiply(try weight(p + "attn_q_b.weight"), rows: heads * c.keyLength, a)
+                q = NaiveMath.multiply(try weight(p + "attn_q_b.weight"), rows: heads * c.queryHeadWidth, a)
             } else {
                 recorder.record(p + "attn_q.weight", position: t, x)
-                q = NaiveMath.multiply(try weight(p + "attn_q.weight"), rows: heads * c.keyLength, x)
+                q = NaiveMath.multiply(try weight(p + "attn_q.weight"), rows: heads * c.queryHeadWidth, x)
             }
             recorder.record(p + "attn_kv_a_mqa.weight", position: t, x)
             var kvA = NaiveMath.multiply(try weight(p + "attn_kv_a_mqa.weight"), rows: rank + rope, x)
             let compressed = NaiveMath.rmsNorm(Array(kvA[0..<rank]), weight: try weight(p + "attn_kv_a_norm.weight"),
                                                epsilon: c.rmsEpsilon)
-            recorder.record(p + "attn_kv_b.weight", position: t, compressed)
-            let expanded = NaiveMath.multiply(try weight(p + "attn_kv_b.weight"), rows: heads * (nope + c.valueLength), compressed)
             for head in 0..<heads {
-                NaiveMath.rope(&q, start: head * c.keyLength + nope, dimensions: rope, position: t, base: c.ropeFrequencyBase,
+                NaiveMath.rope(&q, start: head * c.queryHeadWidth + nope, dimensions: rope, position: t, base: c.ropeFrequencyBase,
                                scale: c.ropePositionScale, frequencyFactors: nil, style: c.ropeStyle,
                                yarnOriginalContext: c.yarnOriginalContext, yarnMagnitude: c.yarnLogMultiplier == 0)
             }
             NaiveMath.rope(&kvA, start: rank, dimensions: rope, position: t, base: c.ropeFrequencyBase,
                            scale: c.ropePositionScale, frequencyFactors: nil, style: c.ropeStyle,
                            yarnOriginalContext: c.yarnOriginalContext, yarnMagnitude: c.yarnLogMultiplier == 0)
+            if c.absorbedValueLength != nil {
+                // Absorbed: head h's query [attn_k_b(h)·q_nope(h) | q_pe(h)], one key [latent | k_pe], the latent as value.
+                let wkb = try weight(p + "attn_k_b.weight")
+                var absorbed: [Double] = []
+                for head in 0..<heads {
+                    let qNope = Array(q[(head * (nope + rope))..<(head * (nope + rope) + nope)])
+                    recorder.record(p + "attn_k_b.weight", expert: head, position: t, qNope)
+                    absorbed += NaiveMath.multiply(wkb, offset: head * rank * nope, rows: rank, qNope)
+                    absorbed += q[(head * (nope + rope) + nope)..<((head + 1) * (nope + rope))]
+                }
+                queries.append(absorbed)
+                keys.append(compressed + kvA[rank..<(rank + rope)])
+                values.append(compressed)
+                continue
+            }
+            recorder.record(p + "attn_kv_b.weight", position: t, compressed)
+            let expanded = NaiveMath.multiply(try weight(p + "attn_kv_b.weight"), rows: heads * (nope + c.valueLength), compressed)
             var k: [Double] = [], v: [Double] = []
             for head in 0..<heads {
                 let start = head * (nope + c.valueLength)
@@ -203,6 +219,21 @@ public final class NaiveTransformer {
             queries.append(q); keys.append(k); values.append(v)
         }
         return (queries, keys, values)
+    }
+
+    /// deepseek2 absorbed: each head's latent attention output through its `attn_v_b` slice.
+    private func expandLatentHeads(prefix p: String, position t: Int, _ latent: [Double],
+                                   recorder: inout NaiveForwardResult) throws -> [Double] {
+        let c = configuration
+        let rank = c.keyValueRank, width = c.absorbedValueLength ?? 0
+        let wvb = try weight(p + "attn_v_b.weight")
+        var out: [Double] = []
+        for head in 0..<c.headCount {
+            let slice = Array(latent[(head * rank)..<((head + 1) * rank)])
+            recorder.record(p + "attn_v_b.weight", expert: head, position: t, slice)
+            out += NaiveMath.multiply(wvb, offset: head * width * rank, rows: width, slice)
+        }
+        return out
     }
 
     /// Per-head RMS norm (qwen3, qwen3moe, gemma3 q/k norms): each `width`-wide head separately.

@@ -62,6 +62,11 @@ public struct NaiveTransformerConfiguration: Sendable {
     /// deepseek2: `attention.q_lora_rank` (0: attn_q) and `attention.kv_lora_rank`.
     public let queryRank: Int
     public let keyValueRank: Int
+    /// deepseek2, absorbed layout: `attention.key_length_mla` and `value_length_mla` (nil otherwise).
+    public let absorbedKeyLength: Int?
+    public let absorbedValueLength: Int?
+    /// deepseek2: each head's query width before absorption (without position + rotary).
+    public var queryHeadWidth: Int { absorbedKeyLength ?? keyLength }
     /// deepseek2: `rope.scaling.yarn_log_multiplier` / 0.1.
     public let yarnLogMultiplier: Double
     /// deepseek2: `expert_group_count` (1 = no groups) and `expert_group_used_count`.
@@ -70,10 +75,10 @@ public struct NaiveTransformerConfiguration: Sendable {
     /// q·k scale: 1/√key_length; deepseek2 mscale²/√key_length with
     /// mscale = 1 + 0.1·yarn_log_multiplier·ln(factor) under YaRN.
     public var attentionScale: Double {
-        guard isDeepSeek2, yarnOriginalContext != nil else { return 1 / Double(keyLength).squareRoot() }
+        guard isDeepSeek2, yarnOriginalContext != nil else { return 1 / Double(queryHeadWidth).squareRoot() }
         let stretch = log(1 / ropePositionScale)
         let mscale = (1 + 0.1 * yarnLogMultiplier * stretch) * (yarnLogMultiplier == 0 ? 1 + 0.1 * stretch : 1)
-        return mscale * mscale / Double(keyLength).squareRoot()
+        return mscale * mscale / Double(queryHeadWidth).squareRoot()
     }
     /// gemma3: `attention.sliding_window`; nil for families without sliding-window layers.
     public let slidingWindow: Int?
@@ -138,6 +143,8 @@ public struct NaiveTransformerConfiguration: Sendable {
         slidingRopeBase = try optionalFloat("rope.freq_base_swa") ?? ropeFrequencyBase
         queryRank = try optionalInt("attention.q_lora_rank") ?? 0
         keyValueRank = try optionalInt("attention.kv_lora_rank") ?? 0
+        absorbedKeyLength = try optionalInt("attention.key_length_mla")
+        absorbedValueLength = try optionalInt("attention.value_length_mla")
         yarnLogMultiplier = (try optionalFloat("rope.scaling.yarn_log_multiplier") ?? 0) / 0.1
         expertGroupCount = max(1, try optionalInt("expert_group_count") ?? 0)
         expertGroupsUsed = try optionalInt("expert_group_used_count") ?? expertGroupCount

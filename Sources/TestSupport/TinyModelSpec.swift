@@ -65,6 +65,9 @@ public struct TinyModelSpec: Sendable, CustomStringConvertible {
     /// deepseek2: latent attention ranks and widths (`attention.q_lora_rank`, `kv_lora_rank`, the
     /// key part without position; the rotary part is `ropeDimensionCount`).
     public var latentAttention: (queryRank: Int, keyValueRank: Int, noPositionLength: Int)?
+    /// deepseek2: the MLA-absorbed layout (`attn_k_b`, `attn_v_b`; `attention.key_length_mla`,
+    /// `value_length_mla`; the file's key/value lengths the latent's, one KV head).
+    public var absorbedLatent = false
     /// `attention.value_length` when it differs from the key's.
     public var explicitValueLength: Int?
     /// deepseek2: `expert_group_count` and `expert_group_used_count`.

@@ -52,8 +52,14 @@ public enum TinyModelWriter {
                 }
                 try matrix(p + "attn_kv_a_mqa.weight", [e, rank + rope], deviation: inScale)
                 try norm(p + "attn_kv_a_norm.weight", rank)
-                try matrix(p + "attn_kv_b.weight", [rank, spec.headCount * (latent.noPositionLength + spec.valueLength)],
-                           deviation: 1 / Double(rank).squareRoot())
+                if spec.absorbedLatent {
+                    try matrix(p + "attn_k_b.weight", [latent.noPositionLength, rank, spec.headCount],
+                               deviation: 1 / Double(latent.noPositionLength).squareRoot())
+                    try matrix(p + "attn_v_b.weight", [rank, spec.valueLength, spec.headCount], deviation: 1 / Double(rank).squareRoot())
+                } else {
+                    try matrix(p + "attn_kv_b.weight", [rank, spec.headCount * (latent.noPositionLength + spec.valueLength)],
+                               deviation: 1 / Double(rank).squareRoot())
+                }
             } else {
                 try matrix(p + "attn_q.weight", [e, qWidth], deviation: inScale)
                 if spec.attentionBiases { try matrix(p + "attn_q.bias", [qWidth], deviation: 0.5) }
@@ -141,12 +147,20 @@ public enum TinyModelWriter {
         u32("embedding_length", spec.embeddingLength)
         u32("feed_forward_length", spec.feedForwardLength)
         u32("attention.head_count", spec.headCount)
-        u32("attention.head_count_kv", spec.headCountKV)
+        u32("attention.head_count_kv", spec.absorbedLatent ? 1 : spec.headCountKV)
         f32("rope.freq_base", spec.ropeFrequencyBase)
         f32("attention.layer_norm_rms_epsilon", spec.rmsEpsilon)
         if let length = spec.explicitHeadLength {
-            u32("attention.key_length", length)
-            u32("attention.value_length", spec.valueLength)
+            if let latent = spec.latentAttention, spec.absorbedLatent {
+                // The absorbed layout's key/value lengths are the latent attention's; the heads' are *_mla.
+                u32("attention.key_length", latent.keyValueRank + (spec.ropeDimensionCount ?? length))
+                u32("attention.value_length", latent.keyValueRank)
+                u32("attention.key_length_mla", length)
+                u32("attention.value_length_mla", spec.valueLength)
+            } else {
+                u32("attention.key_length", length)
+                u32("attention.value_length", spec.valueLength)
+            }
         }
         if let latent = spec.latentAttention {
             u32("attention.q_lora_rank", latent.queryRank)

@@ -194,9 +194,22 @@ public enum TinyModels {
         return s
     }()
 
+    /// deepseek2 in the MLA-absorbed layout that current DeepSeek-V3/R1 and Kimi-K2 files use:
+    /// ``deepseek2`` with per-head `attn_k_b` / `attn_v_b` instead of `attn_kv_b`, and no q rank
+    /// (a direct `attn_q`, as in DeepSeek-V2-Lite).
+    public static let deepseek2Absorbed: TinyModelSpec = {
+        var s = deepseek2
+        s.name = "deepseek2-absorbed"
+        s.seed = 113
+        s.absorbedLatent = true
+        s.latentAttention = (0, 32, 24)
+        s.tensorTypes = ["blk.1.ffn_down_exps.weight": .q8_0, "blk.2.attn_v_b.weight": .q8_0]
+        return s
+    }()
+
     /// Every tiny model, one or more per family.
     public static let all: [TinyModelSpec] = [llama, llamaScaledRope, mixtral, qwen2, qwen3, qwen3moe, gemma3, glm4moe, gptOSS,
-                                              deepseek2]
+                                              deepseek2, deepseek2Absorbed]
 
     /// Writes `spec` into `directory` and returns the file's path.
     public static func write(_ spec: TinyModelSpec, in directory: TemporaryDirectory) throws -> String {

@@ -51,7 +51,9 @@ struct DeepSeek2ConfigurationTests {
     }
 
     @Test("Unsupported or inconsistent settings are one-line errors naming the key", arguments: [
-        (["deepseek2.attention.key_length_mla": GGUFValue.uint32(192)], "deepseek2.attention.key_length_mla", "MLA-absorbed layout"),
+        (["deepseek2.attention.key_length_mla": GGUFValue.uint32(192)], "deepseek2.attention.value_length_mla", "come together"),
+        (["deepseek2.attention.key_length_mla": GGUFValue.uint32(32), "deepseek2.attention.value_length_mla": GGUFValue.uint32(16)],
+         "deepseek2.attention.key_length", "needs key_length = kv_lora_rank + rope (40)"),
         (["deepseek2.expert_group_count": GGUFValue.uint32(3)], "deepseek2.expert_group_count", "groups must split expert_count 8"),
         (["deepseek2.rope.dimension_count": GGUFValue.uint32(32)], "deepseek2.rope.dimension_count", "less than attention.key_length 32"),
         (["deepseek2.expert_gating_func": GGUFValue.uint32(3)], "deepseek2.expert_gating_func", "gating function 3"),

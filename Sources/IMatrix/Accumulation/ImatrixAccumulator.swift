@@ -52,13 +52,25 @@ public final class ImatrixAccumulator: ActivationObserver {
 
     public func observe(_ activation: ObservedActivation) {
         guard failure == nil, collects(activation.tensorName) else { return }
-        if activation.expert == nil, activation.rows < ImatrixAccumulator.minimumDenseRows { return }
+        if activation.expert?.countsOnce ?? true, activation.rows < ImatrixAccumulator.minimumDenseRows { return }
         let name = activation.tensorName
         var entry = collection.entries.removeValue(forKey: name)
         defer { if let entry { collection.entries[name] = entry } }
         let columns = activation.columns
         let matrix: Int
-        if let expert = activation.expert {
+        var counted = true
+        if let slice = activation.expert, slice.countsOnce {
+            // One head of a 3-D dense weight: its columns at the head's offset, one count for all heads.
+            let width = columns * slice.expertCount
+            if entry == nil { entry = ImatrixEntry(name: name, columns: width, matrices: 1) }
+            guard entry!.sums.count == width, entry!.counts.count == 1 else {
+                failure = ImatrixError(file: source, field: name,
+                                       message: "inconsistent size: \(entry!.sums.count) values collected, this product has \(slice.expertCount) slices of \(columns) columns")
+                return
+            }
+            matrix = slice.expert
+            counted = slice.expert == 0
+        } else if let expert = activation.expert {
             if entry == nil { entry = ImatrixEntry(name: name, columns: columns, matrices: expert.expertCount) }
             entry!.broadcastCounts(to: expert.expertCount)
             guard entry!.sums.count == columns * expert.expertCount, entry!.counts.count == expert.expertCount else {
@@ -76,7 +88,11 @@ public final class ImatrixAccumulator: ActivationObserver {
             }
             matrix = 0
         }
-        entry!.counts[matrix] += Int64(activation.rows)
+        if activation.expert?.countsOnce == true {
+            if counted { entry!.counts[0] += Int64(activation.rows) }
+        } else {
+            entry!.counts[matrix] += Int64(activation.rows)
+        }
         if chunkSums.count < columns { chunkSums = [Double](repeating: 0, count: columns) }
         let finite = entry!.sums.withUnsafeMutableBufferPointer { sums -> Bool in
             let target = sums.baseAddress! + matrix * columns

@@ -116,7 +116,7 @@ public struct ExpertCoverage: Sendable, Equatable, Encodable {
             if file.format == .gguf, entry.counts.count > 1 {
                 let counted = ImatrixEntry(name: entry.name, sums: entry.values.map(Double.init), counts: entry.counts)
                 tensors.append(ExpertTensorCoverage(counted: counted, minimumTokens: minimumTokens))
-            } else if ExpertCoverage.isExpertName(entry.name) || (layout?.matrices ?? 1) > 1 {
+            } else if ExpertCoverage.isExpertName(entry.name) || model?.isExpertStack(entry.name) == true {
                 if file.format == .gguf { flatEntries.append(entry.name) }
                 tensors.append(ExpertTensorCoverage(uncounted: entry.name, layout: layout.flatMap { $0.matrices > 1 ? $0 : nil },
                                                     values: entry.values, fill: Float(entry.counts.first ?? 0)))

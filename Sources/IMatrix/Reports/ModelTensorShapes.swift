@@ -43,6 +43,13 @@ public struct ModelTensorShapes: Sendable, Equatable {
 
     /// Expert tensors (three or more dimensions, more than one matrix), in byte-wise name order.
     public var expertTensorNames: [String] {
-        shapes.keys.filter { (layout(of: $0)?.matrices ?? 1) > 1 }.sorted(by: ImatrixCollection.byteOrder)
+        shapes.keys.filter(isExpertStack).sorted(by: ImatrixCollection.byteOrder)
+    }
+
+    /// Whether tensor `name` is a stack of expert matrices: more than one matrix, and not an
+    /// attention weight — DeepSeek's per-head `attn_k_b` / `attn_v_b` are 3-D too, but every token
+    /// multiplies every head, and llama-imatrix keeps one count for them.
+    public func isExpertStack(_ name: String) -> Bool {
+        (layout(of: name)?.matrices ?? 1) > 1 && !TensorLabel(name: name).tensor.hasPrefix("attn_")
     }
 }

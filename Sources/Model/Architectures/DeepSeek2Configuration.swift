@@ -2,7 +2,7 @@ import Foundation
 import GGUF
 
 /// A `deepseek2` model (DeepSeek-V2/V2.5/V3/R1, Kimi-K2 layout), following llama.cpp's
-/// `deepseek2` graph in its `attn_kv_b` form:
+/// `deepseek2` graph:
 ///
 /// - multi-head latent attention (``LatentAttentionSpec``): `attention.q_lora_rank` (0: a direct
 ///   `attn_q`), `attention.kv_lora_rank`, key heads of `attention.key_length` = the part without
@@ -17,8 +17,10 @@ import GGUF
 ///   `expert_weights_norm` and `expert_weights_scale`;
 /// - trailing NextN blocks (`nextn_predict_layers`) not run.
 ///
-/// Files in the MLA-absorbed layout (`attention.key_length_mla`, `attn_k_b` / `attn_v_b`) are
-/// refused with a one-line error for now.
+/// Both layouts llama.cpp reads: the decompressed one (`attn_kv_b`) and the MLA-absorbed one
+/// (`attention.key_length_mla`, `value_length_mla`; `attn_k_b` / `attn_v_b` per head, attention on
+/// the latent with one key/value head), whose per-head products llama-imatrix collects as one
+/// entry with one count.
 public struct DeepSeek2Configuration: Sendable, Equatable {
     public var common: CommonHyperparameters
     public var latent: LatentAttentionSpec
@@ -41,19 +43,30 @@ public struct DeepSeek2Configuration: Sendable, Equatable {
         let require = { (ok: Bool, key: GGUFArchitectureKey, message: String) throws(GGUFError) in
             try CommonHyperparameters.require(ok, metadata, key, message)
         }
-        if try metadata.contains(metadata.key(GGUFArchitectureKey("attention.key_length_mla"))) {
-            try require(false, GGUFArchitectureKey("attention.key_length_mla"),
-                        "the MLA-absorbed layout (attn_k_b, attn_v_b) is not supported yet; files with attn_kv_b are")
-        }
+        let keyLengthMLA = try metadata.intIfPresent(GGUFArchitectureKey("attention.key_length_mla"))
+        let valueLengthMLA = try metadata.intIfPresent(GGUFArchitectureKey("attention.value_length_mla"))
+        try require((keyLengthMLA == nil) == (valueLengthMLA == nil), GGUFArchitectureKey("attention.value_length_mla"),
+                    "attention.key_length_mla and attention.value_length_mla come together (the MLA-absorbed layout)")
         let queryRank = try metadata.intIfPresent(GGUFArchitectureKey("attention.q_lora_rank")) ?? 0
         let keyValueRank = try metadata.int(GGUFArchitectureKey("attention.kv_lora_rank"))
         try require(queryRank >= 0, GGUFArchitectureKey("attention.q_lora_rank"), "must not be negative, got \(queryRank)")
         try require(keyValueRank > 0, GGUFArchitectureKey("attention.kv_lora_rank"), "must be positive, got \(keyValueRank)")
-        try require(common.ropeDimensions < common.keyLength, .ropeDimensionCount,
-                    "must be less than attention.key_length \(common.keyLength) (each key head has a part without position), got \(common.ropeDimensions)")
-        latent = LatentAttentionSpec(queryRank: queryRank, keyValueRank: keyValueRank,
-                                     noPositionLength: common.keyLength - common.ropeDimensions,
-                                     positionLength: common.ropeDimensions)
+        if let keyLengthMLA, let valueLengthMLA {
+            // Absorbed: the file's key/value lengths are the latent attention's.
+            try require(common.keyLength == keyValueRank + common.ropeDimensions && common.valueLength == keyValueRank,
+                        .keyLength, "the MLA-absorbed layout needs key_length = kv_lora_rank + rope (\(keyValueRank + common.ropeDimensions)) and value_length = kv_lora_rank (\(keyValueRank)), got \(common.keyLength) and \(common.valueLength)")
+            try require(common.ropeDimensions < keyLengthMLA && valueLengthMLA > 0, GGUFArchitectureKey("attention.key_length_mla"),
+                        "must exceed rope.dimension_count \(common.ropeDimensions), with a positive value_length_mla, got \(keyLengthMLA) and \(valueLengthMLA)")
+            latent = LatentAttentionSpec(queryRank: queryRank, keyValueRank: keyValueRank,
+                                         noPositionLength: keyLengthMLA - common.ropeDimensions,
+                                         positionLength: common.ropeDimensions, absorbedValueLength: valueLengthMLA)
+        } else {
+            try require(common.ropeDimensions < common.keyLength, .ropeDimensionCount,
+                        "must be less than attention.key_length \(common.keyLength) (each key head has a part without position), got \(common.ropeDimensions)")
+            latent = LatentAttentionSpec(queryRank: queryRank, keyValueRank: keyValueRank,
+                                         noPositionLength: common.keyLength - common.ropeDimensions,
+                                         positionLength: common.ropeDimensions)
+        }
         feedForwardLength = try metadata.contains(metadata.key(.feedForwardLength))
             ? CommonHyperparameters.uniform(metadata, .feedForwardLength) : 0
         expertCount = try metadata.int(.expertCount)
@@ -101,7 +114,8 @@ public struct DeepSeek2Configuration: Sendable, Equatable {
         experts.groupCount = groupCount
         experts.groupsUsed = groupsUsed
         var spec = common.spec(family: .deepseek2, vocabularySize: vocabularySize, layout: .normal, feedForward: .experts(experts))
-        spec.headCountKV = spec.headCount
+        // Decompressed: a key and value per head; absorbed: the one latent key and value.
+        spec.headCountKV = latent.absorbedValueLength == nil ? spec.headCount : 1
         spec.latentAttention = latent
         for layer in 0..<leadingDenseBlockCount {
             spec.layers[layer].feedForward = .dense(length: feedForwardLength, activation: .silu)
@@ -113,7 +127,7 @@ public struct DeepSeek2Configuration: Sendable, Equatable {
         }
         let original = spec.rope.attentionFactor * (1 + 0.1 * logf(1 / frequencyScale))
         let mscale = original * (1 + 0.1 * yarnLogMultiplier * logf(1 / frequencyScale))
-        spec.attentionScale = mscale * mscale / Float(common.keyLength).squareRoot()
+        spec.attentionScale = mscale * mscale / Float(latent.queryHeadWidth).squareRoot()
         return spec
     }
 }

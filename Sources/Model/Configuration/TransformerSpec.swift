@@ -55,7 +55,15 @@ public struct TransformerSpec: Sendable, Equatable {
     /// Width of all value heads together.
     public var valueWidth: Int { headCountKV * valueLength }
     /// Width of the concatenated attention output (input of `attn_output`).
-    public var attentionOutputWidth: Int { headCount * valueLength }
+    public var attentionOutputWidth: Int { headCount * (latentAttention?.absorbedValueLength ?? valueLength) }
+    /// The spec the attention kernel runs: this one, or for absorbed latent attention the latent
+    /// view (one key/value head of `keyLength` / `valueLength`, output per head `valueLength` wide).
+    var attentionKernelSpec: TransformerSpec {
+        guard latentAttention?.absorbedValueLength != nil else { return self }
+        var view = self
+        view.latentAttention = nil
+        return view
+    }
 }
 
 /// DeepSeek-V2/V3's multi-head latent attention (MLA), in the layout with `attn_kv_b`:
@@ -65,6 +73,12 @@ public struct TransformerSpec: Sendable, Equatable {
 /// values shared by all heads that RoPE rotates (the key's position part). Each head's query and
 /// key are [``noPositionLength`` | ``positionLength``] wide (the spec's `keyLength`), RoPE on the
 /// trailing part; every head has its own key and value (`headCountKV == headCount`).
+///
+/// In the absorbed layout (`attn_k_b`, `attn_v_b`; ``absorbedValueLength`` set) attention runs on
+/// the latent instead: each head's query is [`attn_k_b`(head)·q without position | q's rotary
+/// part], its key the one shared [normed latent | rotary part] (`keyLength` = rank + rotary,
+/// `headCountKV == 1`), its value the normed latent (`valueLength` = rank), and `attn_v_b`(head)
+/// turns each head's latent output into ``absorbedValueLength`` values before `attn_output`.
 public struct LatentAttentionSpec: Sendable, Equatable {
     /// `attention.q_lora_rank`; 0 = a direct `attn_q`.
     public var queryRank: Int
@@ -74,13 +88,20 @@ public struct LatentAttentionSpec: Sendable, Equatable {
     public var noPositionLength: Int
     /// Rotated dimensions per head (`rope.dimension_count`).
     public var positionLength: Int
+    /// Absorbed layout: each head's value width after `attn_v_b` (`attention.value_length_mla`).
+    public var absorbedValueLength: Int?
 
-    public init(queryRank: Int, keyValueRank: Int, noPositionLength: Int, positionLength: Int) {
+    public init(queryRank: Int, keyValueRank: Int, noPositionLength: Int, positionLength: Int,
+                absorbedValueLength: Int? = nil) {
         self.queryRank = queryRank
         self.keyValueRank = keyValueRank
         self.noPositionLength = noPositionLength
         self.positionLength = positionLength
+        self.absorbedValueLength = absorbedValueLength
     }
+
+    /// Width of each head of `attn_q` / `attn_q_b`'s output: without position + rotary.
+    public var queryHeadWidth: Int { noPositionLength + positionLength }
 }
 
 /// How positions rotate query and key pairs.

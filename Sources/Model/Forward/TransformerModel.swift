@@ -276,10 +276,17 @@ public final class TransformerModel {
 
         let attention = space.attention.reserve(rows * spec.attentionOutputWidth)
         let length = batch.sequenceLength
-        CausalAttention(spec: spec, threads: options.threads).run(
+        let kernelSpec = spec.attentionKernelSpec
+        let absorbed = kernelSpec.latentAttention == nil && spec.latentAttention != nil
+        let kernelOutput = absorbed ? space.latent.latentOutput.reserve(rows * kernelSpec.attentionOutputWidth) : attention
+        CausalAttention(spec: kernelSpec, threads: options.threads).run(
             query: query, key: key, value: value, sequences: rows / length, length: length,
             window: spec.layers[layer].slidingWindow, sinks: block.attentionSinks,
-            scores: space.scores.reserve(options.threads * CausalAttention.queryBlock * length), output: attention)
+            scores: space.scores.reserve(options.threads * CausalAttention.queryBlock * length), output: kernelOutput)
+        if absorbed, case .latent(let weights) = block.projections {
+            try LatentAttentionProjection(weights: weights, spec: spec, latent: spec.latentAttention!).expandValues(
+                kernelOutput, rows: rows, project: project, buffers: space.latent, into: attention)
+        }
         return attention
     }
 

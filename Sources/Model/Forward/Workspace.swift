@@ -18,8 +18,10 @@ final class Workspace {
     let logits = FloatBuffer()
     let roundedInput = FloatBuffer()
     let quantizedInputs = QuantizedInputs()
-    let latent = LatentAttentionProjection.Buffers(queryLatent: FloatBuffer(), keyValueLatent: FloatBuffer(),
-                                                   normedLatent: FloatBuffer(), expanded: FloatBuffer())
+    let latent = LatentAttentionProjection.Buffers(
+        queryLatent: FloatBuffer(), keyValueLatent: FloatBuffer(), normedLatent: FloatBuffer(), expanded: FloatBuffer(),
+        fullQuery: FloatBuffer(), headInput: FloatBuffer(), headOutput: FloatBuffer(), latentOutput: FloatBuffer(),
+        rowIndices: IndexBuffer())
     let experts = ExpertFeedForward.Buffers(
         routerLogits: FloatBuffer(), selected: IndexBuffer(), weights: FloatBuffer(), selectionScores: FloatBuffer(),
         expertTokens: IndexBuffer(), expertInput: FloatBuffer(), expertOutput: FloatBuffer(), sharedOutput: FloatBuffer())

@@ -55,13 +55,18 @@ public struct ExpertRows {
     public let selectedExperts: UnsafeBufferPointer<Int32>
     /// Experts chosen per token.
     public let usedCount: Int
+    /// Whether this is one head's slice of a 3-D dense weight that every token multiplies
+    /// (DeepSeek's `attn_k_b`, `attn_v_b`): llama-imatrix keeps one count for the whole stack,
+    /// the tokens, not one per slice.
+    public let countsOnce: Bool
 
     public init(expert: Int, expertCount: Int, tokenIndices: UnsafeBufferPointer<Int32>,
-                selectedExperts: UnsafeBufferPointer<Int32>, usedCount: Int) {
+                selectedExperts: UnsafeBufferPointer<Int32>, usedCount: Int, countsOnce: Bool = false) {
         self.expert = expert
         self.expertCount = expertCount
         self.tokenIndices = tokenIndices
         self.selectedExperts = selectedExperts
         self.usedCount = usedCount
+        self.countsOnce = countsOnce
     }
 }

@@ -86,26 +86,38 @@ struct LatentAttentionWeights {
     let queryB: LinearWeight?
     let keyValueA: LinearWeight
     let keyValueANorm: [Float]
-    let keyValueB: LinearWeight
+    /// `attn_kv_b` (decompressed layout), or the absorbed layout's per-head `attn_k_b` / `attn_v_b`.
+    let keyValueB: LinearWeight?
+    let keyB: LinearWeight?
+    let valueB: LinearWeight?
 
     init(prefix: String, spec: TransformerSpec, latent: LatentAttentionSpec, binder: WeightBinder) throws(GGUFError) {
-        let embedding = spec.embeddingLength
+        let embedding = spec.embeddingLength, queryWidth = spec.headCount * latent.queryHeadWidth
         if latent.queryRank > 0 {
             queryA = try binder.matrix(prefix + "attn_q_a.weight", inFeatures: embedding, outFeatures: latent.queryRank)
             queryANorm = try binder.vector(prefix + "attn_q_a_norm.weight", length: latent.queryRank)
-            queryB = try binder.matrix(prefix + "attn_q_b.weight", inFeatures: latent.queryRank, outFeatures: spec.queryWidth)
+            queryB = try binder.matrix(prefix + "attn_q_b.weight", inFeatures: latent.queryRank, outFeatures: queryWidth)
         } else {
-            queryA = try binder.matrix(prefix + "attn_q.weight", inFeatures: embedding, outFeatures: spec.queryWidth)
+            queryA = try binder.matrix(prefix + "attn_q.weight", inFeatures: embedding, outFeatures: queryWidth)
             (queryANorm, queryB) = (nil, nil)
         }
         keyValueA = try binder.matrix(prefix + "attn_kv_a_mqa.weight", inFeatures: embedding,
                                       outFeatures: latent.keyValueRank + latent.positionLength)
         keyValueANorm = try binder.vector(prefix + "attn_kv_a_norm.weight", length: latent.keyValueRank)
-        keyValueB = try binder.matrix(prefix + "attn_kv_b.weight", inFeatures: latent.keyValueRank,
-                                      outFeatures: spec.headCount * (latent.noPositionLength + spec.valueLength))
+        if let valueLength = latent.absorbedValueLength {
+            keyValueB = nil
+            keyB = try binder.experts(prefix + "attn_k_b.weight", inFeatures: latent.noPositionLength,
+                                      outFeatures: latent.keyValueRank, count: spec.headCount)
+            valueB = try binder.experts(prefix + "attn_v_b.weight", inFeatures: latent.keyValueRank,
+                                        outFeatures: valueLength, count: spec.headCount)
+        } else {
+            keyValueB = try binder.matrix(prefix + "attn_kv_b.weight", inFeatures: latent.keyValueRank,
+                                          outFeatures: spec.headCount * (latent.noPositionLength + spec.valueLength))
+            (keyB, valueB) = (nil, nil)
+        }
     }
 
-    var matrices: [LinearWeight] { [queryA] + (queryB.map { [$0] } ?? []) + [keyValueA, keyValueB] }
+    var matrices: [LinearWeight] { ([queryA, queryB, keyValueA, keyValueB, keyB, valueB] as [LinearWeight?]).compactMap { $0 } }
 }
 
 /// The feed-forward tensors of a block: gated dense, or a router with expert stacks (and,
