@@ -40,6 +40,8 @@ PASSES = {
     "deepseekLLM": [r"[\r\n]", DEEPSEEK_LETTERS, "\\s?[!-/:-~！-／：-～‘-‟　-。]+",
                     r"\s+\Z", CJK, r"\p{N}+"],
     "gpt4o": [GPT4O],
+    "deepseekV3": [r"\p{N}{1,3}", "[一-龥぀-ゟ゠-ヿ]+",
+                   r"[!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~][A-Za-z]+|[^\r\n\p{L}\p{P}\p{S}]?[\p{L}\p{M}]+| ?[\p{P}\p{S}]+[\r\n]*|" + TAIL],
 }
 
 

@@ -20,6 +20,8 @@ struct PreTokenizerOracleTests {
         // GPT-4o's case-split words: capitals then lower case, non-ASCII letters on both sides.
         "ÉCOLE École CamelCaseWord HELLO world iPhone XMLHttpRequest", "DON'T Don'T it's IT'S", "ǅemal ΑΒΓ αβγ Straße",
         "a/b\n/\nc //x", "'hello' \"Quoted\" x'Y", "ABCdef ABC123def",
+        // DeepSeek-V3's ASCII-mark words, number groups and kana runs.
+        "#include <stdio.h> x.y_z @decorator $var", "中文字符和ひらがなカタカナ漢字 テスト", "12345678 ½ 1,000,000",
     ]
 
     @Test("Same words as the regular expressions", arguments: PreTokenizer.allCases)

@@ -12,4 +12,6 @@ enum DeepseekRanges {
 /// The CJK class `[一-龥ࠀ-一가-퟿]` of the DeepSeek pre-tokenizers.
 enum CJKRanges {
     static let deepseek: [ClosedRange<UInt32>] = [0x4E00...0x9FA5, 0x800...0x4E00, 0xAC00...0xD7FF]
+    /// `[一-龥぀-ゟ゠-ヿ]` of DeepSeek-V3: CJK ideographs, Hiragana, Katakana.
+    static let deepseekV3: [ClosedRange<UInt32>] = [0x4E00...0x9FA5, 0x3040...0x309F, 0x30A0...0x30FF]
 }

@@ -16,6 +16,11 @@ enum SplitRule: Sendable {
     /// `[^\r\n\p{L}\p{N}]?U*L+C?|[^\r\n\p{L}\p{N}]?U+L*C?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*
     /// |\s*[\r\n]+|\s+(?!\S)|\s+`, C the case-insensitive contractions `'s 't 're 've 'm 'll 'd`.
     case gpt4o
+    /// DeepSeek-V3's words: ``[!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~][A-Za-z]+|[^\r\n\p{L}\p{P}\p{S}]?[\p{L}\p{M}]+
+    /// | ?[\p{P}\p{S}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+``.
+    case deepseekV3Words
+    /// `\p{N}{1,N}` — numbers in groups of at most `N`.
+    case numberGroups(Int)
     /// `\p{N}` — every number alone.
     case singleNumber
     /// `\p{N}+`.
@@ -46,6 +51,10 @@ enum SplitRule: Sendable {
             return Self.matchLlama3Family(text, position, end, maxDigits: maxDigits, marksInWords: marksInWords)
         case .gpt4o:
             return Self.matchGPT4o(text, position, end)
+        case .deepseekV3Words:
+            return Self.matchDeepseekV3Words(text, position, end)
+        case .numberGroups(let size):
+            return min(size, text.run(from: position, to: end) { text.isNumber($0) })
         case .singleNumber:
             return text.isNumber(position) ? 1 : 0
         case .numberRun:
@@ -219,6 +228,41 @@ extension SplitRule {
             i += text.run(from: i, to: end) { text.isLineBreak($0) || text.scalar($0) == 0x2F }
             return i - position
         }
+        let spaces = text.run(from: position, to: end) { text.isWhitespace($0) }
+        var lastBreak = -1
+        for i in position..<(position + spaces) where text.isLineBreak(i) { lastBreak = i }
+        if lastBreak >= 0 { return lastBreak + 1 - position }
+        return whitespaceRun(text, position, end)
+    }
+}
+
+extension SplitRule {
+    /// See ``SplitRule/deepseekV3Words``.
+    fileprivate static func matchDeepseekV3Words(_ text: ScalarText, _ position: Int, _ end: Int) -> Int {
+        // [!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~][A-Za-z]+ : one ASCII mark, then ASCII letters.
+        let first = text.scalar(position)
+        let asciiMark = (0x21...0x2F).contains(first) || (0x3A...0x40).contains(first)
+            || (0x5B...0x60).contains(first) || (0x7B...0x7E).contains(first)
+        let isASCIILetter: (Int) -> Bool = { (0x41...0x5A).contains(text.scalar($0)) || (0x61...0x7A).contains(text.scalar($0)) }
+        if asciiMark, position + 1 < end, isASCIILetter(position + 1) {
+            return 1 + text.run(from: position + 1, to: end, while: isASCIILetter)
+        }
+        // [^\r\n\p{L}\p{P}\p{S}]?[\p{L}\p{M}]+
+        let isWord: (Int) -> Bool = { text.classOf($0).containsAny([.letter, .mark]) }
+        let prefix = !text.isLineBreak(position) && !text.classOf(position).containsAny([.letter, .punctuation, .symbol])
+        if prefix, position + 1 < end, isWord(position + 1) {
+            return 1 + text.run(from: position + 1, to: end, while: isWord)
+        }
+        if isWord(position) { return text.run(from: position, to: end, while: isWord) }
+        // ` ?[\p{P}\p{S}]+[\r\n]*`
+        let isMark: (Int) -> Bool = { text.classOf($0).containsAny([.punctuation, .symbol]) }
+        let start = first == 0x20 && position + 1 < end && isMark(position + 1) ? position + 1 : position
+        if isMark(start) {
+            var i = start + text.run(from: start, to: end, while: isMark)
+            i += text.run(from: i, to: end) { text.isLineBreak($0) }
+            return i - position
+        }
+        // \s*[\r\n]+ : the whitespace up to and including its last line break; then \s+(?!\S), \s+
         let spaces = text.run(from: position, to: end) { text.isWhitespace($0) }
         var lastBreak = -1
         for i in position..<(position + spaces) where text.isLineBreak(i) { lastBreak = i }
