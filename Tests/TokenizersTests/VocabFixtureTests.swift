@@ -48,6 +48,27 @@ struct VocabFixtureTests {
         #expect(failures == 0)
     }
 
+    /// Pre-tokenizers whose vocabularies are not among the fixtures, against llama-tokenize itself:
+    /// the llama-bpe vocabulary relabelled to each (Tests/Oracles/tokenize_relabelled.py, ids in
+    /// Tests/References/relabelled-llama-bpe.ids.json) splits every test string the same way here.
+    @Test("gpt-4o, deepseek-v3, glm4 and kimi-k2 on the relabelled llama-bpe vocabulary give llama-tokenize's ids")
+    func relabelledVocabulary() throws {
+        let (path, pairs) = try Self.cases("llama-bpe")
+        let reference = TestEnvironment.packageRoot + "/Tests/References/relabelled-llama-bpe.ids.json"
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: reference))) as? [String: Any])
+        let expected = try #require(json["pretokenizers"] as? [String: [[Int]]])
+        #expect(Set(expected.keys) == ["gpt-4o", "deepseek-v3", "glm4", "kimi-k2"])
+        for (name, lists) in expected.sorted(by: { $0.key < $1.key }) {
+            #expect(lists.count == pairs.count, "\(name): \(lists.count) id lists for \(pairs.count) strings")
+            let file = try GGUFFile(path: path).overriding([MetadataOverride(key: "tokenizer.ggml.pre", value: .string(name))])
+            var tokenizer = Tokenizer(vocabulary: try Vocabulary(file: file))
+            for (index, (pair, ids)) in zip(pairs, lists).enumerated() {
+                let ours = tokenizer.encode(pair.text).map(Int.init)
+                #expect(ours == ids, "\(name) #\(index) \(String(decoding: pair.text, as: UTF8.self).debugDescription): llama.cpp \(ids), ours \(ours)")
+            }
+        }
+    }
+
     /// GLM-4.5's `tokenizer.ggml.pre = glm4` is llama.cpp's CHATGLM4 split — the Llama 3 regex —
     /// with merges ignored for whole-token words, as for `llama-bpe` (llama-vocab.cpp): on the
     /// llama-bpe vocabulary relabelled `glm4`, every test string gives llama.cpp's llama-bpe ids.

@@ -25,6 +25,8 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
     /// DeepSeek-V3/R1 (`deepseek-v3`; also `hunyuan-dense`, `joyai-llm`, `hy_v4`): numbers in
     /// threes, CJK/kana runs, then words.
     case deepseekV3
+    /// Kimi-K2 (`kimi-k2`), as llama.cpp's own splitter for it.
+    case kimiK2
     /// GPT-4o's o200k rules (`gpt-4o`: gpt-oss; `llama4`, `kanana2`, `talkie`, `minimax-m2`).
     case gpt4o
 
@@ -47,6 +49,7 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
         case "deepseek-llm": self = .deepseekLLM
         case "gpt-4o", "llama4", "kanana2", "talkie", "minimax-m2": self = .gpt4o
         case "deepseek-v3", "hunyuan-dense", "joyai-llm", "hy_v4": self = .deepseekV3
+        case "kimi-k2": self = .kimiK2
         default: return nil
         }
     }
@@ -75,6 +78,8 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
                     .trailingWhitespace, .rangeRun(CJKRanges.deepseek), .numberRun]
         case .gpt4o:
             return [.gpt4o]
+        case .kimiK2:
+            return [.kimiK2]
         case .deepseekV3:
             return [.numberGroups(3), .rangeRun(CJKRanges.deepseekV3), .deepseekV3Words]
         }
@@ -103,7 +108,7 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
     /// punctuation: llama.cpp does it for byte-level BPE except for these names.
     static func cleansSpaces(vocabularyName name: String) -> Bool {
         !["deepseek-llm", "deepseek-coder", "deepseek-v3", "command-r", "qwen2", "deepseek-r1-qwen", "qwen35", "poro-chat",
-          "gpt-4o", "llama4", "kanana2", "talkie", "minimax-m2", "hunyuan-dense", "joyai-llm", "hy_v4"]
+          "gpt-4o", "llama4", "kanana2", "talkie", "minimax-m2", "hunyuan-dense", "joyai-llm", "hy_v4", "kimi-k2"]
             .contains(name)
     }
 }

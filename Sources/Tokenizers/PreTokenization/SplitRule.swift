@@ -19,6 +19,12 @@ enum SplitRule: Sendable {
     /// DeepSeek-V3's words: ``[!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~][A-Za-z]+|[^\r\n\p{L}\p{P}\p{S}]?[\p{L}\p{M}]+
     /// | ?[\p{P}\p{S}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+``.
     case deepseekV3Words
+    /// Kimi-K2's rules as llama.cpp's hand-written splitter applies them (not its published
+    /// expression, which also splits by letter case): a Han run; an optional non-letter, non-number
+    /// character (not CR/LF) and a run of letters other than Han, with a case-insensitive
+    /// contraction; numbers in threes; ` ?` and a run of non-space, non-letter, non-number
+    /// characters and line breaks; then the whitespace rules of Llama 3.
+    case kimiK2
     /// `\p{N}{1,N}` — numbers in groups of at most `N`.
     case numberGroups(Int)
     /// `\p{N}` — every number alone.
@@ -53,6 +59,8 @@ enum SplitRule: Sendable {
             return Self.matchGPT4o(text, position, end)
         case .deepseekV3Words:
             return Self.matchDeepseekV3Words(text, position, end)
+        case .kimiK2:
+            return Self.matchKimiK2(text, position, end)
         case .numberGroups(let size):
             return min(size, text.run(from: position, to: end) { text.isNumber($0) })
         case .singleNumber:
@@ -268,6 +276,44 @@ extension SplitRule {
         for i in position..<(position + spaces) where text.isLineBreak(i) { lastBreak = i }
         if lastBreak >= 0 { return lastBreak + 1 - position }
         return whitespaceRun(text, position, end)
+    }
+}
+
+extension SplitRule {
+    /// Han ideographs as llama.cpp's `unicode_cpt_is_han` lists them (CJK Unified Ideographs and
+    /// Extensions A–F, Compatibility Ideographs and their Supplement).
+    static let hanRanges: [ClosedRange<UInt32>] = [0x4E00...0x9FFF, 0x3400...0x4DBF, 0x20000...0x2A6DF, 0x2A700...0x2B73F,
+                                                   0x2B740...0x2B81F, 0x2B820...0x2CEAF, 0x2CEB0...0x2EBEF, 0xF900...0xFAFF,
+                                                   0x2F800...0x2FA1F]
+
+    /// See ``SplitRule/kimiK2``.
+    fileprivate static func matchKimiK2(_ text: ScalarText, _ position: Int, _ end: Int) -> Int {
+        let isHan: (Int) -> Bool = { contains(hanRanges, text.scalar($0)) }
+        if isHan(position) { return text.run(from: position, to: end, while: isHan) }
+        let isWord: (Int) -> Bool = { text.isLetter($0) && !isHan($0) }
+        let first = text.classOf(position)
+        let leading = !text.isLineBreak(position) && !first.containsAny([.letter, .number])
+        if isWord(position) || (leading && position + 1 < end && isWord(position + 1)) {
+            let start = leading ? position + 1 : position
+            let stop = start + text.run(from: start, to: end, while: isWord)
+            return stop - position + contraction(text, stop, end, caseInsensitive: true)
+        }
+        if first.contains(.number) {
+            return min(3, text.run(from: position, to: end) { text.isNumber($0) })
+        }
+        // ` ?[^\s\p{L}\p{N}]+[\r\n]*`
+        let isOther: (Int) -> Bool = { !text.classOf($0).containsAny([.whitespace, .letter, .number]) }
+        let start = text.scalar(position) == 0x20 && position + 1 < end && isOther(position + 1) ? position + 1 : position
+        if isOther(start) {
+            var i = start + text.run(from: start, to: end, while: isOther)
+            i += text.run(from: i, to: end) { text.isLineBreak($0) }
+            return i - position
+        }
+        let spaces = text.run(from: position, to: end) { text.isWhitespace($0) }
+        var lastBreak = -1
+        for i in position..<(position + spaces) where text.isLineBreak(i) { lastBreak = i }
+        if lastBreak >= 0 { return lastBreak + 1 - position }
+        return spaces > 0 ? whitespaceRun(text, position, end) : 1
     }
 }
 
