@@ -24,7 +24,9 @@ struct PreTokenizerOracleTests {
         "#include <stdio.h> x.y_z @decorator $var", "中文字符和ひらがなカタカナ漢字 テスト", "12345678 ½ 1,000,000",
     ]
 
-    @Test("Same words as the regular expressions", arguments: PreTokenizer.allCases)
+    /// Kimi-K2 is left out: llama.cpp splits it with its own code, not its published expression
+    /// (which also splits by letter case); VocabFixtureTests checks it against llama-tokenize.
+    @Test("Same words as the regular expressions", arguments: PreTokenizer.allCases.filter { $0 != .kimiK2 })
     func sameWords(_ preTokenizer: PreTokenizer) throws {
         var texts = Self.edgeCases
         for name in VocabFixtureTests.vocabularies {
