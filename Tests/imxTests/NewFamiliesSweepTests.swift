@@ -3,12 +3,12 @@ import IMatrix
 import Testing
 import TestSupport
 
-/// The harness on glm4moe and gpt-oss without any change for them: a sweep over their expert
+/// The harness on glm4moe, gpt-oss and deepseek2 without any change for them: a sweep over their expert
 /// tensors (shared expert included), and `--partial-data` on an imatrix with a shut-out expert.
-@Suite("imx sweep and --partial-data on glm4moe and gpt-oss")
+@Suite("imx sweep and --partial-data on glm4moe, gpt-oss and deepseek2")
 struct NewFamiliesSweepTests {
     @Test("A sweep of Q8_0 and Q4_0 over the expert tensors: a record per point, KLD positive and larger at Q4_0",
-          arguments: [TinyModels.glm4moe, TinyModels.gptOSS])
+          arguments: [TinyModels.glm4moe, TinyModels.gptOSS, TinyModels.deepseek2Absorbed])
     func sweep(_ spec: TinyModelSpec) throws {
         let directory = try TemporaryDirectory()
         let model = try TinyModels.write(spec, in: directory)

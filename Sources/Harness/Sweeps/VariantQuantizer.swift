@@ -44,14 +44,14 @@ final class VariantQuantizer {
                     }
                 }
                 total.add(totals)
-                if matrix.experts > 1 {
+                if matrix.isExpertStack {
                     experts.append(SweepRecord.ExpertScore(expert: expert, tokens: Double(slice?.tokenCount ?? 0), totals: totals))
                 }
             }
             try decoded.withUnsafeBufferPointer { try model.replaceWeights(of: matrix.name, with: $0, as: choice.used) }
             scores.append(SweepRecord.TensorScore(
                 name: matrix.name, layer: Self.layer(of: matrix.name), requestedType: choice.requested.name, type: choice.used.name,
-                sourceType: matrix.storedType.name, totals: total, experts: matrix.experts > 1 ? experts : nil))
+                sourceType: matrix.storedType.name, totals: total, experts: matrix.isExpertStack ? experts : nil))
         }
         return scores
     }

@@ -22,6 +22,10 @@ public struct ModelMatrix: Sendable, Equatable {
 
     /// Values in the whole tensor.
     public var elementCount: Int { inFeatures * outFeatures * experts }
+
+    /// Whether the matrices are experts that tokens are routed to, rather than the per-head slices
+    /// of a 3-D attention weight every token multiplies (DeepSeek's `attn_k_b`, `attn_v_b`).
+    public var isExpertStack: Bool { experts > 1 && !name.contains(".attn_") }
 }
 
 extension TransformerModel {

@@ -9,7 +9,10 @@
 /// Calls per block, in order: `attn_q`, `attn_k`, `attn_v` (the same normed rows), `attn_output`;
 /// then `ffn_gate`, `ffn_up` (same rows), `ffn_down` — or for a mixture of experts
 /// `ffn_gate_inp` (dense), then per expert that received tokens `ffn_gate_exps`, `ffn_up_exps`
-/// and `ffn_down_exps` with that expert's rows. Finally the output matrix (`output.weight`, or
+/// and `ffn_down_exps` with that expert's rows, then the shared experts `ffn_*_shexp` (dense). With
+/// DeepSeek's latent attention the attention products are `attn_q` or `attn_q_a`/`attn_q_b`,
+/// `attn_kv_a_mqa`, and `attn_kv_b` or per head `attn_k_b`/`attn_v_b` (``ExpertRows/countsOnce``).
+/// Finally the output matrix (`output.weight`, or
 /// `token_embd.weight` when the output is tied) with every row of the batch, as llama-imatrix
 /// requests logits for all tokens — also when no logits are requested and the product is skipped.
 public protocol ActivationObserver: AnyObject {
