@@ -132,6 +132,29 @@ enum SplitRule: Sendable {
         }
     }
 
+    /// ` ?X+T*`: an optional space (0x20) before a run of `run`, then a run of `trailing`; 0 when
+    /// no run of `run` starts at `position` (or just after its space).
+    @inline(__always)
+    static func spaceThenRun(_ text: ScalarText, _ position: Int, _ end: Int, run: (Int) -> Bool,
+                             trailing: (Int) -> Bool) -> Int {
+        let start = text.scalar(position) == 0x20 && position + 1 < end && run(position + 1) ? position + 1 : position
+        guard run(start) else { return 0 }
+        var i = start + text.run(from: start, to: end, while: run)
+        i += text.run(from: i, to: end, while: trailing)
+        return i - position
+    }
+
+    /// `\s*[\r\n]+|\s+(?!\S)|\s+`: the whitespace up to and including its last line break, else
+    /// ``whitespaceRun(_:_:_:)``; 0 when no whitespace starts at `position`.
+    @inline(__always)
+    static func lineBreaksOrWhitespace(_ text: ScalarText, _ position: Int, _ end: Int) -> Int {
+        let spaces = text.run(from: position, to: end) { text.isWhitespace($0) }
+        var lastBreak = -1
+        for i in position..<(position + spaces) where text.isLineBreak(i) { lastBreak = i }
+        if lastBreak >= 0 { return lastBreak + 1 - position }
+        return whitespaceRun(text, position, end)
+    }
+
     /// Whitespace alternatives shared by the GPT-2 and Llama 3 families: `\s+(?!\S)`, then the
     /// single whitespace that precedes a non-space (which the regex leaves unmatched, a piece
     /// of its own either way).
@@ -185,19 +208,10 @@ enum SplitRule: Sendable {
         }
         // ` ?[^\s\p{L}\p{N}]+[\r\n]*` (marks excluded too when they belong to words)
         let excluded: ScalarClass = marksInWords ? [.whitespace, .letter, .number, .mark] : [.whitespace, .letter, .number]
-        let isOther: (Int) -> Bool = { !text.classOf($0).containsAny(excluded) }
-        let start = text.scalar(position) == 0x20 && position + 1 < end && isOther(position + 1) ? position + 1 : position
-        if isOther(start) {
-            var i = start + text.run(from: start, to: end, while: isOther)
-            i += text.run(from: i, to: end) { text.isLineBreak($0) }
-            return i - position
-        }
-        // \s*[\r\n]+ : the whitespace up to and including its last line break
-        let spaces = text.run(from: position, to: end) { text.isWhitespace($0) }
-        var lastBreak = -1
-        for i in position..<(position + spaces) where text.isLineBreak(i) { lastBreak = i }
-        if lastBreak >= 0 { return lastBreak + 1 - position }
-        return whitespaceRun(text, position, end)
+        let other = spaceThenRun(text, position, end, run: { !text.classOf($0).containsAny(excluded) },
+                                 trailing: { text.isLineBreak($0) })
+        if other > 0 { return other }
+        return lineBreaksOrWhitespace(text, position, end)
     }
 }
 
@@ -229,18 +243,10 @@ extension SplitRule {
             return min(3, text.run(from: position, to: end) { text.isNumber($0) })
         }
         // ` ?[^\s\p{L}\p{N}]+[\r\n/]*`
-        let isOther: (Int) -> Bool = { !text.classOf($0).containsAny([.whitespace, .letter, .number]) }
-        let start = text.scalar(position) == 0x20 && position + 1 < end && isOther(position + 1) ? position + 1 : position
-        if isOther(start) {
-            var i = start + text.run(from: start, to: end, while: isOther)
-            i += text.run(from: i, to: end) { text.isLineBreak($0) || text.scalar($0) == 0x2F }
-            return i - position
-        }
-        let spaces = text.run(from: position, to: end) { text.isWhitespace($0) }
-        var lastBreak = -1
-        for i in position..<(position + spaces) where text.isLineBreak(i) { lastBreak = i }
-        if lastBreak >= 0 { return lastBreak + 1 - position }
-        return whitespaceRun(text, position, end)
+        let other = spaceThenRun(text, position, end, run: { !text.classOf($0).containsAny([.whitespace, .letter, .number]) },
+                                 trailing: { text.isLineBreak($0) || text.scalar($0) == 0x2F })
+        if other > 0 { return other }
+        return lineBreaksOrWhitespace(text, position, end)
     }
 }
 
@@ -263,19 +269,10 @@ extension SplitRule {
         }
         if isWord(position) { return text.run(from: position, to: end, while: isWord) }
         // ` ?[\p{P}\p{S}]+[\r\n]*`
-        let isMark: (Int) -> Bool = { text.classOf($0).containsAny([.punctuation, .symbol]) }
-        let start = first == 0x20 && position + 1 < end && isMark(position + 1) ? position + 1 : position
-        if isMark(start) {
-            var i = start + text.run(from: start, to: end, while: isMark)
-            i += text.run(from: i, to: end) { text.isLineBreak($0) }
-            return i - position
-        }
-        // \s*[\r\n]+ : the whitespace up to and including its last line break; then \s+(?!\S), \s+
-        let spaces = text.run(from: position, to: end) { text.isWhitespace($0) }
-        var lastBreak = -1
-        for i in position..<(position + spaces) where text.isLineBreak(i) { lastBreak = i }
-        if lastBreak >= 0 { return lastBreak + 1 - position }
-        return whitespaceRun(text, position, end)
+        let marks = spaceThenRun(text, position, end, run: { text.classOf($0).containsAny([.punctuation, .symbol]) },
+                                 trailing: { text.isLineBreak($0) })
+        if marks > 0 { return marks }
+        return lineBreaksOrWhitespace(text, position, end)
     }
 }
 
@@ -302,18 +299,11 @@ extension SplitRule {
             return min(3, text.run(from: position, to: end) { text.isNumber($0) })
         }
         // ` ?[^\s\p{L}\p{N}]+[\r\n]*`
-        let isOther: (Int) -> Bool = { !text.classOf($0).containsAny([.whitespace, .letter, .number]) }
-        let start = text.scalar(position) == 0x20 && position + 1 < end && isOther(position + 1) ? position + 1 : position
-        if isOther(start) {
-            var i = start + text.run(from: start, to: end, while: isOther)
-            i += text.run(from: i, to: end) { text.isLineBreak($0) }
-            return i - position
-        }
-        let spaces = text.run(from: position, to: end) { text.isWhitespace($0) }
-        var lastBreak = -1
-        for i in position..<(position + spaces) where text.isLineBreak(i) { lastBreak = i }
-        if lastBreak >= 0 { return lastBreak + 1 - position }
-        return spaces > 0 ? whitespaceRun(text, position, end) : 1
+        let other = spaceThenRun(text, position, end, run: { !text.classOf($0).containsAny([.whitespace, .letter, .number]) },
+                                 trailing: { text.isLineBreak($0) })
+        if other > 0 { return other }
+        let whitespace = lineBreaksOrWhitespace(text, position, end)
+        return whitespace > 0 ? whitespace : 1   // llama.cpp's splitter takes any other character alone
     }
 }
 
