@@ -24,15 +24,8 @@ import GGUF
 public struct DeepSeek2Configuration: Sendable, Equatable {
     public var common: CommonHyperparameters
     public var latent: LatentAttentionSpec
-    public var feedForwardLength: Int
-    public var expertFeedForwardLength: Int
-    public var expertCount: Int
-    public var expertUsedCount: Int
-    public var expertSharedCount: Int
-    public var leadingDenseBlockCount: Int
-    public var gating: ExpertBlockSpec.Gating
-    public var normalizeWeights: Bool
-    public var weightsScale: Float
+    /// Dense blocks, experts, shared experts and routing (absent gating = softmax).
+    public var mixture: SharedExpertMixture
     public var groupCount: Int
     public var groupsUsed: Int
     /// `rope.scaling.yarn_log_multiplier` / 0.1 (0 when absent).
@@ -67,31 +60,9 @@ public struct DeepSeek2Configuration: Sendable, Equatable {
                                          noPositionLength: common.keyLength - common.ropeDimensions,
                                          positionLength: common.ropeDimensions)
         }
-        feedForwardLength = try metadata.contains(metadata.key(.feedForwardLength))
-            ? CommonHyperparameters.uniform(metadata, .feedForwardLength) : 0
-        expertCount = try metadata.int(.expertCount)
-        expertUsedCount = try CommonHyperparameters.uniform(metadata, .expertUsedCount)
-        try require(expertCount > 0 && (1...expertCount).contains(expertUsedCount), .expertUsedCount,
-                    "must be between 1 and expert_count \(expertCount), got \(expertUsedCount)")
-        expertFeedForwardLength = try CommonHyperparameters.uniform(metadata, .expertFeedForwardLength)
-        try require(expertFeedForwardLength > 0, .expertFeedForwardLength, "must be positive, got \(expertFeedForwardLength)")
-        expertSharedCount = try metadata.int(.expertSharedCount)
-        try require(expertSharedCount >= 0, .expertSharedCount, "must not be negative, got \(expertSharedCount)")
-        leadingDenseBlockCount = try metadata.intIfPresent(.leadingDenseBlockCount) ?? 0
-        try require((0...common.blockCount).contains(leadingDenseBlockCount), .leadingDenseBlockCount,
-                    "must be between 0 and the \(common.blockCount) trunk blocks, got \(leadingDenseBlockCount)")
-        if leadingDenseBlockCount > 0 {
-            try require(feedForwardLength > 0, .feedForwardLength, "the leading dense blocks need a positive width, got \(feedForwardLength)")
-        }
-        switch try metadata.intIfPresent(.expertGatingFunction) ?? 0 {
-        case 0, 1: gating = .softmax
-        case 2: gating = .sigmoid
-        case let other:
-            throw GGUFError(file: metadata.source, field: try metadata.key(.expertGatingFunction), kind: .invalidValue,
-                            message: "gating function \(other) is not supported (1 softmax, 2 sigmoid)")
-        }
-        normalizeWeights = try metadata.boolIfPresent(.expertWeightsNorm) ?? false
-        weightsScale = try metadata.floatIfPresent(.expertWeightsScale) ?? 0
+        mixture = try SharedExpertMixture(metadata: metadata, blockCount: common.blockCount, defaultGating: .softmax,
+                                          widthFromDense: false)
+        let expertCount = mixture.expertCount, expertUsedCount = mixture.expertUsedCount
         groupCount = max(1, try metadata.intIfPresent(GGUFArchitectureKey("expert_group_count")) ?? 0)
         groupsUsed = try metadata.intIfPresent(GGUFArchitectureKey("expert_group_used_count")) ?? groupCount
         if groupCount > 1 {
@@ -105,21 +76,15 @@ public struct DeepSeek2Configuration: Sendable, Equatable {
     }
 
     public func spec(vocabularySize: Int) -> TransformerSpec {
-        var experts = ExpertBlockSpec(count: expertCount, used: expertUsedCount, length: expertFeedForwardLength,
-                                      activation: .silu, normalizeWeights: normalizeWeights)
-        experts.gating = gating
-        experts.weightsScale = weightsScale == 0 ? 1 : weightsScale
+        var experts = mixture.expertBlock
         experts.selectionBias = .optional
-        experts.sharedLength = expertFeedForwardLength * expertSharedCount
         experts.groupCount = groupCount
         experts.groupsUsed = groupsUsed
         var spec = common.spec(family: .deepseek2, vocabularySize: vocabularySize, layout: .normal, feedForward: .experts(experts))
         // Decompressed: a key and value per head; absorbed: the one latent key and value.
         spec.headCountKV = latent.absorbedValueLength == nil ? spec.headCount : 1
         spec.latentAttention = latent
-        for layer in 0..<leadingDenseBlockCount {
-            spec.layers[layer].feedForward = .dense(length: feedForwardLength, activation: .silu)
-        }
+        mixture.applyLeadingDenseBlocks(to: &spec)
         // llama.cpp: with YaRN and a log multiplier, RoPE's magnitude is cancelled and q·k carries mscale².
         let frequencyScale = common.ropeScaling.frequencyScale
         if yarnLogMultiplier != 0, spec.rope.extrapolationFactor != 0 {

@@ -19,78 +19,30 @@ import GGUF
 /// Multimodal rope sections (`rope.dimension_sections`, M-RoPE) are refused.
 public struct Glm4MoEConfiguration: Sendable, Equatable {
     public var common: CommonHyperparameters
-    /// Width of the dense blocks' feed-forward (`feed_forward_length`; 0 when absent).
-    public var feedForwardLength: Int
-    /// Width of one routed expert.
-    public var expertFeedForwardLength: Int
-    public var expertCount: Int
-    public var expertUsedCount: Int
-    public var expertSharedCount: Int
-    public var leadingDenseBlockCount: Int
-    public var gating: ExpertBlockSpec.Gating
-    public var normalizeWeights: Bool
-    /// `expert_weights_scale` (0 when absent: no scaling).
-    public var weightsScale: Float
+    /// Dense blocks, experts, shared experts and routing (absent gating = sigmoid; expert width 0
+    /// = `feed_forward_length / expert_used_count`).
+    public var mixture: SharedExpertMixture
 
     public init(metadata: GGUFMetadata) throws(GGUFError) {
         common = try CommonHyperparameters(metadata: metadata)
         try CommonHyperparameters.require(common.valueLength == common.keyLength, metadata, .valueLength,
                                           "must equal attention.key_length \(common.keyLength), got \(common.valueLength)")
-        let present = { (key: GGUFArchitectureKey) throws(GGUFError) -> Bool in try metadata.contains(metadata.key(key)) }
-        feedForwardLength = try present(.feedForwardLength) ? CommonHyperparameters.uniform(metadata, .feedForwardLength) : 0
-        expertCount = try metadata.int(.expertCount)
-        expertUsedCount = try CommonHyperparameters.uniform(metadata, .expertUsedCount)
-        try CommonHyperparameters.require(expertCount > 0 && (1...expertCount).contains(expertUsedCount), metadata,
-                                          .expertUsedCount, "must be between 1 and expert_count \(expertCount), got \(expertUsedCount)")
-        let expertWidth = try CommonHyperparameters.uniform(metadata, .expertFeedForwardLength)
-        expertFeedForwardLength = expertWidth > 0 ? expertWidth : feedForwardLength / expertUsedCount
-        try CommonHyperparameters.require(expertFeedForwardLength > 0, metadata, .expertFeedForwardLength,
-                                          "must be positive (or 0 with a positive feed_forward_length), got \(expertWidth)")
-        expertSharedCount = try metadata.int(.expertSharedCount)
-        try CommonHyperparameters.require(expertSharedCount >= 0, metadata, .expertSharedCount,
-                                          "must not be negative, got \(expertSharedCount)")
-        leadingDenseBlockCount = try metadata.intIfPresent(.leadingDenseBlockCount) ?? 0
-        try CommonHyperparameters.require((0...common.blockCount).contains(leadingDenseBlockCount), metadata,
-                                          .leadingDenseBlockCount,
-                                          "must be between 0 and the \(common.blockCount) trunk blocks, got \(leadingDenseBlockCount)")
-        if leadingDenseBlockCount > 0 {
-            try CommonHyperparameters.require(feedForwardLength > 0, metadata, .feedForwardLength,
-                                              "the leading dense blocks need a positive width, got \(feedForwardLength)")
-        }
-        gating = try Self.gating(metadata)
-        normalizeWeights = try metadata.boolIfPresent(.expertWeightsNorm) ?? false
-        weightsScale = try metadata.floatIfPresent(.expertWeightsScale) ?? 0
-        if try present(.ropeDimensionSections) {
+        mixture = try SharedExpertMixture(metadata: metadata, blockCount: common.blockCount, defaultGating: .sigmoid,
+                                          widthFromDense: true)
+        if try metadata.contains(metadata.key(.ropeDimensionSections)) {
             let sections = try metadata.intOrInts(.ropeDimensionSections)
             try CommonHyperparameters.require(sections.count < 2 || sections[0] <= 0 || sections[1] <= 0, metadata,
                                               .ropeDimensionSections, "multimodal rope sections \(sections) (M-RoPE) are not supported")
         }
     }
 
-    /// `expert_gating_func`: absent or 0 → sigmoid (GLM-4.5's), 1 → softmax, 2 → sigmoid.
-    static func gating(_ metadata: GGUFMetadata) throws(GGUFError) -> ExpertBlockSpec.Gating {
-        switch try metadata.intIfPresent(.expertGatingFunction) ?? 0 {
-        case 0, 2: return .sigmoid
-        case 1: return .softmax
-        case let other:
-            throw GGUFError(file: metadata.source, field: try metadata.key(.expertGatingFunction), kind: .invalidValue,
-                            message: "gating function \(other) is not supported (1 softmax, 2 sigmoid)")
-        }
-    }
-
     public func spec(vocabularySize: Int) -> TransformerSpec {
-        var experts = ExpertBlockSpec(count: expertCount, used: expertUsedCount, length: expertFeedForwardLength,
-                                      activation: .silu, normalizeWeights: normalizeWeights)
-        experts.gating = gating
-        experts.weightsScale = weightsScale == 0 ? 1 : weightsScale
+        var experts = mixture.expertBlock
         experts.selectionBias = .required
-        experts.sharedLength = expertFeedForwardLength * expertSharedCount
         var spec = common.spec(family: .glm4moe, vocabularySize: vocabularySize, layout: .neox,
                                attentionBiases: .optional, queryKeyNorms: .optional, feedForward: .experts(experts))
         spec.feedForwardNormName = "post_attention_norm"
-        for layer in 0..<leadingDenseBlockCount {
-            spec.layers[layer].feedForward = .dense(length: feedForwardLength, activation: .silu)
-        }
+        mixture.applyLeadingDenseBlocks(to: &spec)
         return spec
     }
 }
