@@ -109,7 +109,8 @@ public enum TinyModels {
     /// shared expert) and one NextN block with `nextn.*` tensors; q/k/v biases, q/k norms,
     /// half of each 32-wide head rotated (NeoX), separate `output.weight`. The selection bias
     /// `exp_probs_b` shuts expert 6 out entirely (−2) and makes expert 7 rare (−0.3), so the
-    /// expert report has a zero-count and a low-count expert to show.
+    /// expert report has a zero-count and a low-count expert to show. All F32, so its llama.cpp
+    /// references hold to 1e-4 (a quantized tensor's rounded inputs would add ggml's rounding noise).
     public static let glm4moe: TinyModelSpec = {
         var s = TinyModelSpec(name: "glm4moe", architecture: "glm4moe", seed: 109)
         s.blockCount = 3
@@ -130,7 +131,6 @@ public enum TinyModels {
         s.writesRopeDimensionCount = true
         s.ropeDimensionCount = 16
         s.ropeFrequencyBase = 1_000_000
-        s.tensorTypes = ["blk.1.ffn_down_exps.weight": .q8_0, "blk.2.ffn_up_shexp.weight": .q8_0]
         return s
     }()
 
@@ -167,6 +167,7 @@ public enum TinyModels {
     /// multiplier), block 0 dense, blocks 1–2 with 8 experts in 4 groups (2 groups used), 2 chosen
     /// by sigmoid with the selection bias (expert 5 shut out, and with it its group: experts 4 and 5
     /// get no token), weights renormalised and scaled by 2.5, one shared expert, and a NextN block.
+    /// All F32, like ``glm4moe``.
     public static let deepseek2: TinyModelSpec = {
         var s = TinyModelSpec(name: "deepseek2", architecture: "deepseek2", seed: 112)
         s.blockCount = 3
@@ -190,7 +191,6 @@ public enum TinyModels {
         s.expertWeightsNorm = true
         s.expertWeightsScale = 2.5
         s.nextPredictionLayers = 1
-        s.tensorTypes = ["blk.1.ffn_down_exps.weight": .q8_0, "blk.2.attn_kv_b.weight": .q8_0]
         return s
     }()
 
@@ -203,7 +203,6 @@ public enum TinyModels {
         s.seed = 113
         s.absorbedLatent = true
         s.latentAttention = (0, 32, 24)
-        s.tensorTypes = ["blk.1.ffn_down_exps.weight": .q8_0, "blk.2.attn_v_b.weight": .q8_0]
         return s
     }()
 

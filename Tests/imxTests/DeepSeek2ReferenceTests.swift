@@ -24,8 +24,7 @@ struct DeepSeek2ReferenceTests {
         let run = try model.run("compute", in: directory, extra: ["-o", "out.gguf"])
         #expect(run.status == 0, "\(run.stderr)")
         let ours = try StoredImatrix.read(path: directory.file("out.gguf"))
-        // The absorbed model stores blk.2.attn_v_b as Q8_0: its rounded inputs move later sums by up to 1e-3.
-        try model.expectImatrixMatches(ours, rtol: index == 0 ? 1e-3 : 2e-3, tighter: ["blk.0.": 1e-5])
+        try model.expectImatrixMatches(ours, rtol: 1e-4, tighter: ["blk.0.": 1e-5])
         let names = Set(ours.entries.map(\.name))
         let attention = index == 0 ? ["attn_q_a", "attn_q_b", "attn_kv_a_mqa", "attn_kv_b"] : ["attn_q", "attn_kv_a_mqa", "attn_k_b", "attn_v_b"]
         for name in attention.map({ "blk.0.\($0).weight" }) + ["blk.1.ffn_gate_inp.weight", "blk.2.ffn_down_shexp.weight"] {

@@ -16,7 +16,7 @@ struct Glm4MoEReferenceTests {
     @Test("The tiny glm4moe model is the one the references were made from (sha256)")
     func modelIsCurrent() throws { try Self.model.expectCurrent() }
 
-    /// Float32 attention: counts identical, sums within 1e-3 (blocks 0–1 within 1e-5); the
+    /// Float32 attention: counts identical, sums within 1e-4 (block 0 within 1e-5); the
     /// default F16 K/V run moves a near-tie routing choice, so cosine there.
     @Test("imx compute: llama-imatrix's entries (router and shared expert collected, NextN and exp_probs_b not), counts, sums and running PPL", .needsFixtures)
     func imatrixMatches() throws {
@@ -24,7 +24,7 @@ struct Glm4MoEReferenceTests {
         let run = try Self.model.run("compute", in: directory, extra: ["-o", "out.gguf"])
         #expect(run.status == 0, "\(run.stderr)")
         let ours = try StoredImatrix.read(path: directory.file("out.gguf"))
-        try Self.model.expectImatrixMatches(ours, rtol: 1e-3, tighter: ["blk.0.": 1e-5, "blk.1.": 1e-5])
+        try Self.model.expectImatrixMatches(ours, rtol: 1e-4, tighter: ["blk.0.": 1e-5])
         let names = Set(ours.entries.map(\.name))
         #expect(names.contains("blk.1.ffn_gate_inp.weight") && names.contains("blk.2.ffn_down_shexp.weight"))
         #expect(!names.contains { $0.hasPrefix("blk.3.") }, "the NextN block is never executed")
