@@ -58,7 +58,7 @@ public final class ImatrixAccumulator: ActivationObserver {
         defer { if let entry { collection.entries[name] = entry } }
         let columns = activation.columns
         let matrix: Int
-        var counted = true
+        let countSlot: Int?   // which count grows by the rows; nil: another head of this product counts them
         if let slice = activation.expert, slice.countsOnce {
             // One head of a 3-D dense weight: its columns at the head's offset, one count for all heads.
             let width = columns * slice.expertCount
@@ -69,7 +69,7 @@ public final class ImatrixAccumulator: ActivationObserver {
                 return
             }
             matrix = slice.expert
-            counted = slice.expert == 0
+            countSlot = slice.expert == 0 ? 0 : nil
         } else if let expert = activation.expert {
             if entry == nil { entry = ImatrixEntry(name: name, columns: columns, matrices: expert.expertCount) }
             entry!.broadcastCounts(to: expert.expertCount)
@@ -79,6 +79,7 @@ public final class ImatrixAccumulator: ActivationObserver {
                 return
             }
             matrix = expert.expert
+            countSlot = matrix
         } else {
             if entry == nil { entry = ImatrixEntry(name: name, columns: columns, matrices: 1) }
             guard entry!.sums.count == columns, entry!.counts.count == 1 else {
@@ -87,12 +88,9 @@ public final class ImatrixAccumulator: ActivationObserver {
                 return
             }
             matrix = 0
+            countSlot = 0
         }
-        if activation.expert?.countsOnce == true {
-            if counted { entry!.counts[0] += Int64(activation.rows) }
-        } else {
-            entry!.counts[matrix] += Int64(activation.rows)
-        }
+        if let countSlot { entry!.counts[countSlot] += Int64(activation.rows) }
         if chunkSums.count < columns { chunkSums = [Double](repeating: 0, count: columns) }
         let finite = entry!.sums.withUnsafeMutableBufferPointer { sums -> Bool in
             let target = sums.baseAddress! + matrix * columns

@@ -29,8 +29,7 @@ public struct UncoveredWeight: Sendable, Equatable, Encodable {
     public init(name: String, nextPredictionBlocks: Set<Int>) {
         self.name = name
         treatment = name.contains("ffn_gate_inp.weight") ? .notQuantized : .quantizedWithoutImportance
-        let layer = Self.layer(of: name)
-        reason = layer.map(nextPredictionBlocks.contains) == true
+        reason = Self.layer(of: name).map(nextPredictionBlocks.contains) == true
             ? "a NextN (multi-token prediction) block, which llama-imatrix never executes" : nil
     }
 
@@ -47,8 +46,5 @@ public struct UncoveredWeight: Sendable, Equatable, Encodable {
         Set(tensorNames.filter { $0.contains(".nextn.") }.compactMap(layer(of:)))
     }
 
-    private static func layer(of name: String) -> Int? {
-        guard name.hasPrefix("blk.") else { return nil }
-        return Int(name.dropFirst(4).prefix { $0 != "." })
-    }
+    private static func layer(of name: String) -> Int? { Int(TensorLabel(name: name).layer) }
 }

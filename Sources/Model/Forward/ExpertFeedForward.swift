@@ -26,7 +26,8 @@ struct ExpertFeedForward {
         let routerLogits: FloatBuffer
         let selected: IndexBuffer
         let weights: FloatBuffer
-        /// Probability + selection bias per expert (rows × experts), when the block has a bias.
+        /// Probability + selection bias per expert (rows × experts), groups masked, when the block
+        /// has a bias or groups.
         let selectionScores: FloatBuffer
         let expertTokens: IndexBuffer
         let expertInput: FloatBuffer
@@ -117,23 +118,27 @@ struct ExpertFeedForward {
     /// (ties to the lower group) become −∞.
     private static func maskGroups(_ scores: UnsafeMutablePointer<Float>, experts: Int, groups: Int, used: Int) {
         let size = experts / groups
-        var groupScores = [Float](repeating: 0, count: groups)
-        for group in 0..<groups {
-            var first = -Float.infinity, second = -Float.infinity
-            for expert in (group * size)..<((group + 1) * size) {
-                let value = scores[expert]
-                if value > first { second = first; first = value } else if value > second { second = value }
+        // Per row, on the stack: no allocation in the routing loop.
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: groups) { groupScores in
+            for group in 0..<groups {
+                var first = -Float.infinity, second = -Float.infinity
+                for expert in (group * size)..<((group + 1) * size) {
+                    let value = scores[expert]
+                    if value > first { second = first; first = value } else if value > second { second = value }
+                }
+                groupScores[group] = first + second
             }
-            groupScores[group] = first + second
-        }
-        var keep = [Bool](repeating: false, count: groups)
-        for _ in 0..<used {
-            var best = -1
-            for group in 0..<groups where !keep[group] && (best < 0 || groupScores[group] > groupScores[best]) { best = group }
-            keep[best] = true
-        }
-        for group in 0..<groups where !keep[group] {
-            for expert in (group * size)..<((group + 1) * size) { scores[expert] = -.infinity }
+            withUnsafeTemporaryAllocation(of: Bool.self, capacity: groups) { keep in
+                keep.initialize(repeating: false)
+                for _ in 0..<used {
+                    var best = -1
+                    for group in 0..<groups where !keep[group] && (best < 0 || groupScores[group] > groupScores[best]) { best = group }
+                    keep[best] = true
+                }
+                for group in 0..<groups where !keep[group] {
+                    for expert in (group * size)..<((group + 1) * size) { scores[expert] = -.infinity }
+                }
+            }
         }
     }
 

@@ -58,7 +58,7 @@ struct LatentAttentionProjection {
         rotary.apply(to: keyValueA + rank, rows: rows, heads: 1, headWidth: latentWidth, threads: threads)
         if absorbed {
             try absorb(fullQuery: fullQuery, compressed: compressed, keyValueA: keyValueA, rows: rows, project: project,
-                       operations: operations, buffers: buffers, threads: threads, query: query, key: key, value: value)
+                       buffers: buffers, query: query, key: key, value: value)
             return
         }
         guard let keyValueB = weights.keyValueB else { preconditionFailure("bound from the same spec") }
@@ -82,8 +82,8 @@ struct LatentAttentionProjection {
     /// The absorbed layout: query head h = [`attn_k_b`(h)·q_nope(h) | q_pe(h)], one key
     /// [latent | k_pe], the latent as the value.
     private func absorb(fullQuery: UnsafeMutablePointer<Float>, compressed: UnsafeMutablePointer<Float>,
-                        keyValueA: UnsafeMutablePointer<Float>, rows: Int, project: Projection, operations: RowOperations,
-                        buffers: Buffers, threads: Int, query: UnsafeMutablePointer<Float>,
+                        keyValueA: UnsafeMutablePointer<Float>, rows: Int, project: Projection,
+                        buffers: Buffers, query: UnsafeMutablePointer<Float>,
                         key: UnsafeMutablePointer<Float>, value: UnsafeMutablePointer<Float>) throws(GGUFError) {
         guard let keyB = weights.keyB else { preconditionFailure("bound from the same spec") }
         let rank = latent.keyValueRank, rope = latent.positionLength, nope = latent.noPositionLength

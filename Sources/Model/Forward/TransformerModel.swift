@@ -277,7 +277,7 @@ public final class TransformerModel {
         let attention = space.attention.reserve(rows * spec.attentionOutputWidth)
         let length = batch.sequenceLength
         let kernelSpec = spec.attentionKernelSpec
-        let absorbed = kernelSpec.latentAttention == nil && spec.latentAttention != nil
+        let absorbed = spec.latentAttention?.absorbedValueLength != nil
         let kernelOutput = absorbed ? space.latent.latentOutput.reserve(rows * kernelSpec.attentionOutputWidth) : attention
         CausalAttention(spec: kernelSpec, threads: options.threads).run(
             query: query, key: key, value: value, sequences: rows / length, length: length,
