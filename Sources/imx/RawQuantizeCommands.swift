@@ -53,20 +53,11 @@ struct QuantizeRawCommand: ParsableCommand {
             throw CommandError("--formula \(weightFormula) needs --importance")
         }
         let rowCount = rows.count / nPerRow
-        let mean = qw.map { Float($0.reduce(0.0) { $0 + Double($1) } / Double($0.count)) } ?? 1
-        let weighting = weightFormula.weighting(context: FormulaContext(meanImportance: mean), hasImportance: qw != nil)
         var bytes = [UInt8](repeating: 0, count: RowQuantizer.byteCount(type, rowCount: rowCount, rowLength: nPerRow))
         try rows.withUnsafeBufferPointer { x in
             try bytes.withUnsafeMutableBytes { out in
-                if let qw {
-                    try qw.withUnsafeBufferPointer { importance in
-                        try RowQuantizer.quantize(type, rows: x.baseAddress!, rowCount: rowCount, rowLength: nPerRow, importance: importance,
-                                                  weighting: weighting, into: out.baseAddress!, threads: threadOptions.threads)
-                    }
-                } else {
-                    try RowQuantizer.quantize(type, rows: x.baseAddress!, rowCount: rowCount, rowLength: nPerRow, importance: nil,
-                                              weighting: weighting, into: out.baseAddress!, threads: threadOptions.threads)
-                }
+                try FormulaQuantizer.quantize(type, formula: weightFormula, rows: x.baseAddress!, rowCount: rowCount, rowLength: nPerRow,
+                                              importance: qw, into: out.baseAddress!, threads: threadOptions.threads)
             }
         }
         try AtomicFile.write(bytes, to: output)

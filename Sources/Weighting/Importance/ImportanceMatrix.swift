@@ -41,10 +41,21 @@ public struct ImportanceMatrix: Sendable {
 
     public let path: String
     public private(set) var entries: [String: Entry]
+    /// The calibration texts the file names (`imatrix.datasets`, or the legacy trailer's).
+    public let datasets: [String]
+    /// The chunks it was computed on (`imatrix.chunk_count`, or the legacy `last_call`), when recorded.
+    public let chunkCount: Int?
 
-    public init(path: String, entries: [String: Entry]) {
+    public init(path: String, entries: [String: Entry], datasets: [String] = [], chunkCount: Int? = nil) {
         self.path = path
         self.entries = entries
+        self.datasets = datasets
+        self.chunkCount = chunkCount
+    }
+
+    /// Keeps only the entries `keep` accepts (llama-quantize's `--include-weights`/`--exclude-weights`).
+    public mutating func filter(_ keep: (String) -> Bool) {
+        entries = entries.filter { keep($0.key) }
     }
 
     /// Reads a GGUF imatrix or a legacy `.dat` file with the IMatrix module's readers.
@@ -56,7 +67,7 @@ public struct ImportanceMatrix: Sendable {
             entries[entry.name] = Entry(name: entry.name, values: entry.values, counts: entry.counts.map { Float($0) },
                                         isLegacy: stored.format == .dat)
         }
-        return ImportanceMatrix(path: path, entries: entries)
+        return ImportanceMatrix(path: path, entries: entries, datasets: stored.datasets, chunkCount: stored.chunkCount)
     }
 
     /// The importance of tensor `name` for each of its `matrices` matrices of `columns` columns,

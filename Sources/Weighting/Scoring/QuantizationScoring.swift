@@ -35,26 +35,11 @@ public enum QuantizationScoring {
         if importance == nil && formula.needsImportance {
             throw Failure(description: "formula '\(formula)' needs an importance matrix")
         }
-        var mean: Float = 1
-        if let importance, !importance.isEmpty {
-            var sum: Double = 0
-            for value in importance { sum += Double(value) }
-            mean = Float(sum / Double(importance.count))
-        }
-        let weighting = formula.weighting(context: FormulaContext(meanImportance: mean, tokenCount: tokenCount),
-                                          hasImportance: importance != nil)
         var bytes = [UInt8](repeating: 0, count: RowQuantizer.byteCount(type, rowCount: rowCount, rowLength: rowLength))
         do {
             try bytes.withUnsafeMutableBytes { output in
-                if let importance {
-                    try importance.withUnsafeBufferPointer { qw in
-                        try RowQuantizer.quantize(type, rows: rows, rowCount: rowCount, rowLength: rowLength, importance: qw,
-                                                  weighting: weighting, into: output.baseAddress!, threads: threads)
-                    }
-                } else {
-                    try RowQuantizer.quantize(type, rows: rows, rowCount: rowCount, rowLength: rowLength, importance: nil,
-                                              weighting: weighting, into: output.baseAddress!, threads: threads)
-                }
+                try FormulaQuantizer.quantize(type, formula: formula, rows: rows, rowCount: rowCount, rowLength: rowLength,
+                                              importance: importance, tokenCount: tokenCount, into: output.baseAddress!, threads: threads)
             }
         } catch {
             throw Failure(description: "\(error)")
