@@ -113,6 +113,18 @@ public final class GGUFFile: @unchecked Sendable {
 
     /// The file holding `tensor`'s data (found by name: an info from another view of the file
     /// works too).
+    /// The 0-based split file holding `tensor` (0 for a single-file model).
+    public func splitIndex(of tensor: GGUFTensorInfo) -> Int {
+        guard parts.count > 1, let index = tensorIndex[tensor.name] else { return 0 }
+        return tensorPart[index]
+    }
+
+    /// The path of split `number` of `count` for a model written as `prefix` (`PREFIX-00001-of-00003.gguf`,
+    /// llama.cpp's `llama_split_path`).
+    public static func splitPath(prefix: String, number: Int, count: Int) -> String {
+        prefix + GGUFSplitLayout.suffix(number: number, count: count)
+    }
+
     private func part(of tensor: GGUFTensorInfo) -> GGUFSplitPart {
         guard parts.count > 1, let index = tensorIndex[tensor.name] else { return parts[0] }
         return parts[tensorPart[index]]

@@ -55,6 +55,9 @@ struct QuantizeCommand: ParsableCommand {
     @Option(name: .customLong("override-kv"), help: "KEY=TYPE:VALUE written into the output's metadata (repeatable).")
     var overrideKV: [String] = []
 
+    @Flag(name: .customLong("keep-split"), help: "Write one output file per input split, as llama-quantize --keep-split.")
+    var keepSplit = false
+
     @Flag(name: .customLong("dry-run"), help: "Print each tensor's type and size and the totals; write nothing.")
     var dryRun = false
 
@@ -66,14 +69,16 @@ struct QuantizeCommand: ParsableCommand {
     func run() throws {
         let settings = try makeSettings()
         if !settings.dryRun {
-            let inputs = [settings.input] + (settings.imatrix.map { [$0] } ?? []) + (tensorTypeFile.map { [$0] } ?? [])
-            try OutputCheck.prepare(outputs: [settings.output], inputs: inputs)
+            let model = try GGUFFile(path: settings.input)
+            let outputs = ModelQuantizeRun.outputPaths(settings, splitCount: ModelQuantizeRun.splitCount(of: model, settings))
+            let inputs = model.paths + (settings.imatrix.map { [$0] } ?? []) + (tensorTypeFile.map { [$0] } ?? [])
+            try OutputCheck.prepare(outputs: outputs, inputs: inputs)
         }
         let verb = settings.dryRun ? "sizing" : "quantizing"
         FileHandle.standardError.write(Data("quantize: \(verb) \(settings.input) as \(settings.fileType.name)\(settings.dryRun ? "" : " to \(settings.output)") with \(settings.threads) threads\n".utf8))
         let summary = try ModelQuantizeRun.run(settings) { print($0) }
         for line in summary.totalLines { print(line) }
-        if !settings.dryRun { print("wrote \(settings.output)") }
+        for path in summary.files { print("wrote \(path)") }
     }
 
     private func makeSettings() throws -> QuantizeSettings {
@@ -94,6 +99,7 @@ struct QuantizeCommand: ParsableCommand {
         settings.allowRequantize = allowRequantize
         settings.metadataOverrides = try overrideKV.flatMap { try MetadataOverride.parseList($0) }
         settings.dryRun = dryRun
+        settings.keepSplit = keepSplit
         for argument in formula { try settings.formulas.add(argument) }
         return settings
     }

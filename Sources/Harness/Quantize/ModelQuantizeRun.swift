@@ -37,18 +37,59 @@ public enum ModelQuantizeRun {
         }
         let outputBytes = descriptors.reduce(0) { $0 + $1.byteCount }
         for (index, tensor) in plan.enumerated() { log(QuantizeLog.line(index: index, of: plan.count, tensor)) }
+        let outputs = outputPaths(settings, splitCount: splitCount(plan, settings))
         let summary = Summary(plan: plan, inputBytes: inputBytes, outputBytes: outputBytes, elementCount: elements,
-                              files: settings.dryRun ? [] : [settings.output])
+                              files: settings.dryRun ? [] : outputs)
         guard !settings.dryRun else { return summary }
         let converter = TensorConverter(file: file, importance: importance, formulas: settings.formulas, threads: settings.threads)
+        for (split, path) in outputs.enumerated() {
+            let members = plan.indices.filter { !settings.keepSplit || plan[$0].split == split }
+            try write(members.map { plan[$0] }, descriptors: members.map { descriptors[$0] },
+                      metadata: splitMetadata(metadata, split: split, of: outputs.count, tensors: plan.count),
+                      to: path, file: file, converter: converter)
+        }
+        return summary
+    }
+
+    /// The files a run writes: OUT, or with `--keep-split` one per input split named as
+    /// llama-quantize names them (`OUT` without `.gguf`, then `-00001-of-0000N.gguf`).
+    public static func outputPaths(_ settings: QuantizeSettings, splitCount: Int) -> [String] {
+        guard settings.keepSplit else { return [settings.output] }
+        let prefix = settings.output.contains(".gguf") ? String(settings.output.dropLast(5)) : settings.output
+        return (0..<splitCount).map { GGUFFile.splitPath(prefix: prefix, number: $0, count: splitCount) }
+    }
+
+    /// The input's split count as `--keep-split` sees it (1 without it).
+    public static func splitCount(of file: GGUFFile, _ settings: QuantizeSettings) -> Int {
+        settings.keepSplit ? (file.tensors.map { file.splitIndex(of: $0) }.max() ?? 0) + 1 : 1
+    }
+
+    private static func splitCount(_ plan: [PlannedTensor], _ settings: QuantizeSettings) -> Int {
+        settings.keepSplit ? (plan.map(\.split).max() ?? 0) + 1 : 1
+    }
+
+    /// The first split carries the metadata; every split of several gets llama-quantize's split keys.
+    private static func splitMetadata(_ metadata: GGUFMetadata, split: Int, of count: Int, tensors: Int) -> GGUFMetadata {
+        var result = split == 0 ? metadata : GGUFMetadata()
+        guard count > 1 else { return result }
+        result.set("split.no", .uint16(UInt16(split)))
+        result.set("split.count", .uint16(UInt16(count)))
+        result.set("split.tensors.count", .int32(Int32(tensors)))
+        return result
+    }
+
+    private static func write(
+        _ plan: [PlannedTensor], descriptors: [GGUFTensorDescriptor], metadata: GGUFMetadata, to path: String,
+        file: GGUFFile, converter: TensorConverter
+    ) throws {
         var failure: QuantizeError?
         do {
-            try GGUFStreamingWriter.write(metadata: metadata, tensors: descriptors, to: settings.output) { (index, buffer) throws(GGUFError) in
+            try GGUFStreamingWriter.write(metadata: metadata, tensors: descriptors, to: path) { (index, buffer) throws(GGUFError) in
                 let tensor = plan[index]
                 if tensor.isConverted {
                     do throws(QuantizeError) { try converter.convert(tensor, into: buffer) } catch {
                         failure = error
-                        throw GGUFError(file: settings.output, field: tensor.name, kind: .io, message: error.description)
+                        throw GGUFError(file: path, field: tensor.name, kind: .io, message: error.description)
                     }
                 } else {
                     let info = try file.tensor(named: tensor.name)
@@ -60,7 +101,6 @@ public enum ModelQuantizeRun {
             if let failure { throw failure }
             throw error
         }
-        return summary
     }
 
     /// `general.file_type` of the output: the mix's, or for COPY the input's own.

@@ -17,8 +17,11 @@ enum QuantizePreflight {
         options.tokenEmbeddingType = settings.tokenEmbeddingType
         options.overrides = settings.tensorTypes
         options.hasImportance = importance != nil
+        options.keepSplit = settings.keepSplit
         let model = try MixModel(metadata: metadata)
-        let inputs = file.tensors.map { MixInput(name: $0.name, type: $0.type, shape: $0.shape) }
+        let inputs = file.tensors.map {
+            MixInput(name: $0.name, type: $0.type, shape: $0.shape, split: file.splitIndex(of: $0), offset: $0.offset)
+        }
         let plan: [PlannedTensor]
         do { plan = try TensorTypePlanner.plan(inputs, model: model, options: options) } catch {
             throw QuantizeError(file: file.path, field: error.tensor, message: error.message)

@@ -21,6 +21,8 @@ public struct MixOptions: Sendable {
     public var tokenEmbeddingType: GGMLType?
     public var overrides: [TensorTypeOverride] = []
     public var hasImportance = false
+    /// `--keep-split`: tensors in file order, split by split, instead of llama.cpp's name order.
+    public var keepSplit = false
 
     public init(fileType: QuantizationFileType) {
         self.fileType = fileType
@@ -32,11 +34,16 @@ public struct MixInput: Sendable {
     public let name: String
     public let type: GGMLType
     public let shape: [Int]
+    /// The split file it is stored in and its offset there (the order `--keep-split` keeps).
+    public let split: Int
+    public let offset: Int
 
-    public init(name: String, type: GGMLType, shape: [Int]) {
+    public init(name: String, type: GGMLType, shape: [Int], split: Int = 0, offset: Int = 0) {
         self.name = name
         self.type = type
         self.shape = shape
+        self.split = split
+        self.offset = offset
     }
 }
 
@@ -45,6 +52,8 @@ public struct PlannedTensor: Sendable, Equatable {
     public let name: String
     public let sourceType: GGMLType
     public let shape: [Int]
+    /// The input split file it came from.
+    public let split: Int
     public let category: TensorCategory
     /// Whether llama-quantize quantizes this tensor at all (else it is copied).
     public let allowsQuantization: Bool
@@ -67,7 +76,9 @@ public enum TensorTypePlanner {
     /// - Throws: ``MixError`` for a bad `--tensor-type` pattern, a pattern that matches no
     ///   tensor, a tensor whose layer cannot be read, or a type without fallback.
     public static func plan(_ tensors: [MixInput], model: MixModel, options: MixOptions) throws(MixError) -> [PlannedTensor] {
-        let ordered = tensors.sorted { WeightOrder.precedes($0.name, $1.name) }
+        let ordered = options.keepSplit
+            ? tensors.sorted { ($0.split, $0.offset) < ($1.split, $1.offset) }
+            : tensors.sorted { WeightOrder.precedes($0.name, $1.name) }
         let patterns = try compile(options.overrides, names: ordered.map(\.name))
         let categories = ordered.map { TensorCategory(name: $0.name) }
         var rules = MixRules(
@@ -89,7 +100,7 @@ public enum TensorTypePlanner {
                 }
             }
             plan.append(PlannedTensor(
-                name: tensor.name, sourceType: tensor.type, shape: tensor.shape, category: category, allowsQuantization: allows,
+                name: tensor.name, sourceType: tensor.type, shape: tensor.shape, split: tensor.split, category: category, allowsQuantization: allows,
                 targetType: target, fallbackFrom: fallbackFrom, overridePattern: pattern,
                 requiresImportance: requiresImportance(tensor.name, target, options.fileType)))
         }
