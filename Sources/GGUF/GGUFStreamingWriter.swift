@@ -43,12 +43,15 @@ public struct GGUFTensorDescriptor: Sendable, Equatable {
 /// The bytes are those ``GGUFWriter`` writes for the same metadata and tensors.
 public enum GGUFStreamingWriter {
     /// Writes `metadata` and `tensors`; `produce(i, buffer)` fills tensor `i`'s
-    /// `byteCount` bytes (tensors are produced in order, one buffer at a time).
+    /// `byteCount` bytes (tensors are produced in order, one buffer at a time). A tensor for
+    /// which `stored(i)` returns its bytes (exactly `byteCount` of them, e.g. a copy straight
+    /// from an input mapping) is written from there without `produce`.
     /// - Throws: ``GGUFError``: a duplicate tensor name, an error thrown by `produce`, or `.io`
     ///   naming the path when the file cannot be written.
     public static func write(
         metadata: GGUFMetadata, tensors: [GGUFTensorDescriptor], alignment: Int = 32,
-        to path: String, produce: (Int, UnsafeMutableRawBufferPointer) throws(GGUFError) -> Void
+        to path: String, stored: (Int) -> UnsafeRawBufferPointer? = { _ in nil },
+        produce: (Int, UnsafeMutableRawBufferPointer) throws(GGUFError) -> Void
     ) throws(GGUFError) {
         precondition(alignment > 0 && alignment & (alignment - 1) == 0, "alignment must be a power of two")
         var names = Set<String>()
@@ -68,6 +71,15 @@ public enum GGUFStreamingWriter {
                 let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, largest), alignment: 64)
                 defer { buffer.deallocate() }
                 for (index, tensor) in tensors.enumerated() {
+                    if let bytes = stored(index) {
+                        precondition(bytes.count == tensor.byteCount, "stored bytes of '\(tensor.name)' do not match its size")
+                        try AtomicFile.writeAll(bytes, to: descriptor, path: path)
+                        let padding = GGUFLayout.align(tensor.byteCount, to: alignment) - tensor.byteCount
+                        let zeros = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<padding])
+                        zeros.initializeMemory(as: UInt8.self, repeating: 0)
+                        try AtomicFile.writeAll(UnsafeRawBufferPointer(zeros), to: descriptor, path: path)
+                        continue
+                    }
                     let padded = GGUFLayout.align(tensor.byteCount, to: alignment)
                     let region = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<padded])
                     region.initializeMemory(as: UInt8.self, repeating: 0)

@@ -84,19 +84,22 @@ public enum ModelQuantizeRun {
     ) throws {
         var failure: QuantizeError?
         do {
-            try GGUFStreamingWriter.write(metadata: metadata, tensors: descriptors, to: path) { (index, buffer) throws(GGUFError) in
+            // Unchanged tensors go straight from the input mapping; each tensor's pages are released after use.
+            var previous: GGUFTensorInfo?
+            try GGUFStreamingWriter.write(metadata: metadata, tensors: descriptors, to: path, stored: { index in
+                if let previous { file.releasePages(of: previous) }
+                previous = nil
+                guard !plan[index].isConverted, let info = try? file.tensor(named: plan[index].name) else { return nil }
+                previous = info
+                return file.data(of: info)
+            }) { (index, buffer) throws(GGUFError) in
                 let tensor = plan[index]
-                if tensor.isConverted {
-                    do throws(QuantizeError) { try converter.convert(tensor, into: buffer) } catch {
-                        failure = error
-                        throw GGUFError(file: path, field: tensor.name, kind: .io, message: error.description)
-                    }
-                } else {
-                    let info = try file.tensor(named: tensor.name)
-                    buffer.copyMemory(from: file.data(of: info))
-                    file.releasePages(of: info)
+                do throws(QuantizeError) { try converter.convert(tensor, into: buffer) } catch {
+                    failure = error
+                    throw GGUFError(file: path, field: tensor.name, kind: .io, message: error.description)
                 }
             }
+            if let previous { file.releasePages(of: previous) }
         } catch {
             if let failure { throw failure }
             throw error

@@ -22,6 +22,16 @@ uint64_t imx_xcr0(void);
 /// the work cannot be optimised away.
 uint64_t imx_fma_probe(int width, uint64_t rounds, float *sink);
 
+/// Trials of ggml's weighted symmetric scale search (`make_qx_quants`, rmse_type 1).
+#define IMX_SCALE_TRIALS 24
+
+/// For each of the IMX_SCALE_TRIALS inverse scales `iscale[t]`, with
+/// l = clamp(nearest_int(iscale[t]·x[i]), −nmax, nmax−1), writes Σ w·x·l into `sumlx[t]` and
+/// Σ w·l·l into `suml2[t]`, each summed in element order as ggml's scalar loop sums (no
+/// fused multiply-add): bit for bit the C reference's sums. AVX2 when the CPU has it.
+void imx_scale_trials(int n, int nmax, const float *x, const float *w, const float *iscale,
+                      float *sumlx, float *suml2);
+
 /// Flushes the C standard output stream; returns 0 when it and every earlier write to it
 /// succeeded, else the errno of the failed flush (or EIO when an earlier write failed).
 int imx_flush_standard_output(void);

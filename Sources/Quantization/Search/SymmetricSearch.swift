@@ -1,3 +1,5 @@
+import Kernels
+
 /// ggml's symmetric scale searches (`make_qx_quants`, `make_q3_quants`), float32 in C's order.
 enum SymmetricSearch {
     /// The signed value of largest magnitude (the first one wins ties), or nil — with `levels`
@@ -31,45 +33,36 @@ enum SymmetricSearch {
         }
     }
 
+    /// The weighted search, all 19 trial scales at once (``ScaleTrials``: each lane sums its
+    /// terms in the scalar loop's order, so the sums are the C loop's bits); the trials are then
+    /// compared in C's order: the first scale (step 0), then steps −9 … 9.
     private static func search(
         count n: Int, nmax: Int, _ x: UnsafePointer<Float>, levels: UnsafeMutablePointer<Int8>,
         weights: UnsafePointer<Float>
     ) -> Float {
         guard let max = signedMaximum(count: n, x, zeroing: levels) else { return 0 }
         let fmax = Float(nmax)
-        var iscale = Float(-nmax) / max
-        var sumlx: Float = 0
-        var suml2: Float = 0
-        for i in 0..<n {
-            let l = Rounding.clamp(Rounding.nearestInt(iscale * x[i]), -nmax, nmax &- 1)
-            levels[i] = Int8(truncatingIfNeeded: l &+ nmax)
-            let w = weights[i]
-            let fl = Float(l)
-            sumlx += w * x[i] * fl
-            suml2 += w * fl * fl
-        }
-        var scale: Float = suml2 != 0 ? sumlx / suml2 : 0
-        var best = scale * sumlx
-        for step in -9...9 where step != 0 {
-            iscale = -(fmax + 0.1 * Float(step)) / max
-            sumlx = 0
-            suml2 = 0
-            for i in 0..<n {
-                let fl = Float(Rounding.clamp(Rounding.nearestInt(iscale * x[i]), -nmax, nmax &- 1))
-                let w = weights[i]
-                sumlx += w * x[i] * fl
-                suml2 += w * fl * fl
-            }
-            if suml2 > 0 && sumlx * sumlx > best * suml2 {
-                for i in 0..<n {
-                    let l = Rounding.clamp(Rounding.nearestInt(iscale * x[i]), -nmax, nmax &- 1)
-                    levels[i] = Int8(truncatingIfNeeded: l &+ nmax)
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 &* ScaleTrials.count) { buffer in
+            let iscale = buffer.baseAddress!, sumlx = iscale + ScaleTrials.count, suml2 = sumlx + ScaleTrials.count
+            // Trial t is step t − 9 (t = 0…18); the spare lanes repeat step 9.
+            for t in 0..<ScaleTrials.count { iscale[t] = -(fmax + 0.1 * Float(Swift.min(t, 18) &- 9)) / max }
+            ScaleTrials.compute(count: n, nmax: nmax, x: x, weights: weights, iscale: iscale, sumlx: sumlx, suml2: suml2)
+            var scale: Float = suml2[9] != 0 ? sumlx[9] / suml2[9] : 0
+            var best = scale * sumlx[9]
+            var chosen = iscale[9]
+            for t in 0..<19 where t != 9 {
+                if suml2[t] > 0 && sumlx[t] * sumlx[t] > best * suml2[t] {
+                    scale = sumlx[t] / suml2[t]
+                    best = scale * sumlx[t]
+                    chosen = iscale[t]
                 }
-                scale = sumlx / suml2
-                best = scale * sumlx
             }
+            for i in 0..<n {
+                let l = Rounding.clamp(Rounding.nearestInt(chosen * x[i]), -nmax, nmax &- 1)
+                levels[i] = Int8(truncatingIfNeeded: l &+ nmax)
+            }
+            return scale
         }
-        return scale
     }
 
     /// `make_q3_quants(n, nmax, x, L, do_rmse = true)`: Q3_K's reference search with weights x²
