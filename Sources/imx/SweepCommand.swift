@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Harness
+import GGUF
 import Kernels
 
 /// `imx sweep CONFIG.json`: weighting formulas × quant types, scored per tensor and end to end.
@@ -24,8 +25,11 @@ struct SweepCommand: ParsableCommand {
     @Argument(help: "The sweep config (JSON).")
     var config: String
 
-    @Option(name: .shortAndLong, help: "The output folder (default: the config's \"output\", else runs/NAME under the current directory).")
+    @Option(name: .shortAndLong, help: "The output folder (default: the config's \"output\", else runs/NAME under the current directory); with --emit, the model file to write.")
     var output: String?
+
+    @Option(help: "Write the quantized model of this grid point (TYPE/FORMULA as --dry-run lists it) to -o OUT.gguf: its recipe applied to the whole model, the sweep's imatrix, every other tensor as stored.")
+    var emit: String?
 
     @Flag(help: "Continue a sweep: skip grid points already in results.jsonl.")
     var resume = false
@@ -43,10 +47,17 @@ struct SweepCommand: ParsableCommand {
     var shard: String?
 
     func validate() throws {
+        if emit != nil {
+            guard let output, output.hasSuffix(".gguf") else { throw ValidationError("--emit writes a model: give -o OUT.gguf") }
+            guard !resume && !restart && !dryRun && shard == nil && only.isEmpty else {
+                throw ValidationError("--emit writes one model and runs no sweep: it takes no --resume, --restart, --dry-run, --shard or --only")
+            }
+        }
         guard !(resume && restart) else { throw ValidationError("--resume continues the results that --restart moves aside: give one of them") }
     }
 
     func run() throws {
+        if let emit, let output { return try emitModel(emit, to: output) }
         var options = SweepRun.Options()
         options.resume = resume
         options.restart = restart
@@ -83,6 +94,19 @@ struct SweepCommand: ParsableCommand {
                              summary.secondsPerPointPerToken * 1e6, summary.evaluationTokens) : ""))
         }
         print("report: \(reportPath)")
+    }
+}
+
+extension SweepCommand {
+    /// `--emit TYPE/FORMULA -o OUT.gguf`.
+    func emitModel(_ variant: String, to path: String) throws {
+        let plan = try SweepPlan.make(configPath: config, output: nil)
+        let model = try GGUFFile(path: plan.config.model)
+        try OutputCheck.prepare(outputs: [path], inputs: model.paths + (plan.config.imatrix?.file.map { [$0] } ?? []))
+        let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        let summary = try SweepEmit.emit(plan: plan, variant: variant, output: path, log: log)
+        for line in summary.totalLines { print(line) }
+        print("wrote \(path): grid point \(variant) of \(plan.config.name)")
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GGUF
 import Testing
 import TestSupport
 
@@ -62,6 +63,26 @@ struct SweepCommandTests {
         let expected = try #require(reported["perplexity"] as? Double)
         #expect(abs((q4["basePerplexity"] as? Double ?? 0) - expected) <= 1e-9 * expected, "\(q4["basePerplexity"] ?? "nil") vs \(expected)")
         #expect(run.stdout.contains("## Q4_0") && run.stdout.contains("per point"))
+
+        // --emit writes the grid point as a real file: the recipe's tensors in Q4_0, the rest as
+        // stored, and imx perplexity on it gives the perplexity the sweep recorded for the point.
+        let emitted = directory.file("q4-uniform.gguf")
+        let emit = try InspectCommandTests.imx(["sweep", directory.file("sweep.json"), "--emit", "Q4_0/uniform", "-o", emitted])
+        #expect(emit.status == 0, "\(emit.stderr)")
+        let file = try GGUFFile(path: emitted)
+        let source = try GGUFFile(path: try TestEnvironment.fixture("moe/tiny-mixtral.gguf"))
+        for tensor in file.tensors {
+            let expected: GGMLType = tensor.name.contains("_exps") ? .q4_0 : try source.tensor(named: tensor.name).type
+            #expect(tensor.type == expected, "\(tensor.name)")
+        }
+        #expect(file.metadata["quantize.imx.formula"] == .string("uniform"))
+        let measured = try InspectCommandTests.imx([
+            "perplexity", "-m", emitted, "-f", TestEnvironment.packageRoot + "/corpora/evaluation.txt", "-c", "128", "--chunks", "4", "-t", "2", "--json"])
+        let value = try #require((try JSONSerialization.jsonObject(with: Data(measured.stdout.utf8)) as? [String: Any])?["perplexity"] as? Double)
+        let predicted = try #require(evaluation("Q4_0/uniform")?["perplexity"] as? Double)
+        #expect(abs(value - predicted) <= 1e-4 * predicted, "the emitted file's PPL \(value), the sweep's \(predicted)")
+        let refused = try InspectCommandTests.imx(["sweep", directory.file("sweep.json"), "--emit", "Q5_0/uniform", "-o", directory.file("x.gguf")])
+        #expect(refused.status != 0 && refused.stderr.contains("no grid point 'Q5_0/uniform'"), "\(refused.stderr)")
     }
 
     @Test("SIGKILL mid-sweep, then --resume: the same report as an uninterrupted sweep; shards merge to it too", .needsFixtures)

@@ -17,6 +17,11 @@ public struct FormulaRules: Sendable {
 
     public init() {}
 
+    /// Every tensor with `formula`.
+    public init(default formula: any WeightFormula) {
+        defaultFormula = formula
+    }
+
     /// Adds one `--formula` argument: a formula the registry parses is the default; otherwise
     /// `REGEX=F`, split at the first `=`, is a rule.
     /// - Throws: ``QuantizeError`` naming the argument when neither reading works.

@@ -24,11 +24,25 @@ public enum ModelQuantizeRun {
         let importance = try loadImportance(settings)
         let metadata = QuantizedMetadata.compose(
             input: file.metadata, fileTypeID: try fileTypeID(settings, file: file), overrides: settings.metadataOverrides,
-            importance: importance.map {
-                QuantizedMetadata.Importance(path: settings.imatrix ?? $0.path, dataset: $0.datasets.first,
-                                             entryCount: $0.entries.count, chunkCount: $0.chunkCount)
-            }, formulas: settings.formulas)
+            importance: importance.map { QuantizedMetadata.Importance($0, path: settings.imatrix ?? $0.path) },
+            formulas: settings.formulas)
         let plan = try QuantizePreflight.plan(settings, file: file, metadata: metadata, importance: importance)
+        let outputs = outputPaths(settings, splitCount: splitCount(plan, settings))
+        let summary = try execute(plan, metadata: metadata, file: file, importance: importance, formulas: settings.formulas,
+                           threads: settings.threads, outputs: settings.dryRun ? [] : outputs, keepSplit: settings.keepSplit, log: log)
+        if settings.dryRun && importance == nil, let needy = plan.first(where: { $0.allowsQuantization && $0.requiresImportance }) {
+            log("note: quantizing for real will require an imatrix (\(needy.name) gets \(needy.targetType.name))")
+        }
+        return summary
+    }
+
+    /// Writes `plan` (every tensor's target type, in output order) with `metadata` into
+    /// `outputs` (one file, or one per input split with `keepSplit`; none for a dry run),
+    /// converting each changed tensor with its formula and the importance.
+    public static func execute(
+        _ plan: [PlannedTensor], metadata: GGUFMetadata, file: GGUFFile, importance: ImportanceMatrix?, formulas: FormulaRules,
+        threads: Int, outputs: [String], keepSplit: Bool = false, log: (String) -> Void
+    ) throws -> Summary {
         let elements = file.tensors.reduce(0) { $0 + $1.elementCount }
         let inputBytes = file.tensors.reduce(0) { $0 + $1.byteCount }
         let descriptors = try plan.map { tensor throws(GGUFError) in
@@ -37,13 +51,10 @@ public enum ModelQuantizeRun {
         }
         let outputBytes = descriptors.reduce(0) { $0 + $1.byteCount }
         for (index, tensor) in plan.enumerated() { log(QuantizeLog.line(index: index, of: plan.count, tensor)) }
-        let outputs = outputPaths(settings, splitCount: splitCount(plan, settings))
-        let summary = Summary(plan: plan, inputBytes: inputBytes, outputBytes: outputBytes, elementCount: elements,
-                              files: settings.dryRun ? [] : outputs)
-        guard !settings.dryRun else { return summary }
-        let converter = TensorConverter(file: file, importance: importance, formulas: settings.formulas, threads: settings.threads)
+        let summary = Summary(plan: plan, inputBytes: inputBytes, outputBytes: outputBytes, elementCount: elements, files: outputs)
+        let converter = TensorConverter(file: file, importance: importance, formulas: formulas, threads: threads)
         for (split, path) in outputs.enumerated() {
-            let members = plan.indices.filter { !settings.keepSplit || plan[$0].split == split }
+            let members = plan.indices.filter { !keepSplit || plan[$0].split == split }
             try write(members.map { plan[$0] }, descriptors: members.map { descriptors[$0] },
                       metadata: splitMetadata(metadata, split: split, of: outputs.count, tensors: plan.count),
                       to: path, file: file, converter: converter)

@@ -35,7 +35,7 @@ enum QuantizePreflight {
     private static func canWrite(_ type: GGMLType) -> Bool { type == .f32 || RowQuantizer.supports(type) }
 
     private static func check(_ tensor: PlannedTensor, settings: QuantizeSettings, file: String, importance: ImportanceMatrix?) throws {
-        if importance == nil && tensor.allowsQuantization && tensor.requiresImportance {
+        if importance == nil && tensor.allowsQuantization && tensor.requiresImportance && !settings.dryRun {
             throw QuantizeError(file: file, field: tensor.name,
                                 message: "\(tensor.targetType.name) requires an importance matrix (--imatrix); nothing was written")
         }

@@ -7,17 +7,25 @@ import Weighting
 /// the `quantize.imatrix.*` keys appended in that order (setting a key removes it first, as
 /// `gguf_set_val_*` does). imx adds `quantize.imx.formula` (and `…formula_rules`) only when a
 /// formula other than `llama` was used, so a `llama` quantization is llama-quantize's file.
-enum QuantizedMetadata {
+public enum QuantizedMetadata {
     /// What the imatrix contributes.
-    struct Importance {
-        var path: String
-        var dataset: String?
-        var entryCount: Int
-        var chunkCount: Int?
+    public struct Importance {
+        public var path: String
+        public var dataset: String?
+        public var entryCount: Int
+        public var chunkCount: Int?
+
+        /// What `importance`, read from `path`, contributes.
+        public init(_ importance: ImportanceMatrix, path: String) {
+            self.path = path
+            dataset = importance.datasets.first
+            entryCount = importance.entries.count
+            chunkCount = importance.chunkCount
+        }
     }
 
-    static func compose(
-        input: GGUFMetadata, fileTypeID: Int, overrides: [MetadataOverride], importance: Importance?, formulas: FormulaRules
+    public static func compose(
+        input: GGUFMetadata, fileTypeID: Int?, overrides: [MetadataOverride], importance: Importance?, formulas: FormulaRules
     ) -> GGUFMetadata {
         var metadata = input
         func put(_ key: String, _ value: GGUFValue) {
@@ -25,7 +33,7 @@ enum QuantizedMetadata {
             metadata.set(key, value)
         }
         put("general.quantization_version", .uint32(2))
-        put("general.file_type", .uint32(UInt32(fileTypeID)))
+        if let fileTypeID { put("general.file_type", .uint32(UInt32(fileTypeID))) }
         for key in ["split.no", "split.count", "split.tensors.count"] { metadata.remove(key) }
         for override in overrides {
             switch override.value {

@@ -87,16 +87,6 @@ public struct TensorRecipe: Sendable {
     /// (`tensor_type_fallback`): 256-block i-quants → IQ4_NL; Q2_K, Q3_K, TQ1_0, TQ2_0 → Q4_0;
     /// Q4_K → Q5_0; Q5_K → Q5_1; Q6_K → Q8_0; F16 when even that does not fit.
     public static func fallback(_ type: GGMLType, columns: Int) -> GGMLType {
-        guard columns % type.blockSize != 0 else { return type }
-        let replacement: GGMLType
-        switch type {
-        case .iq1_S, .iq1_M, .iq2_XXS, .iq2_XS, .iq2_S, .iq3_XXS, .iq3_S, .iq4_XS: replacement = .iq4_NL
-        case .q2_K, .q3_K, .tq1_0, .tq2_0: replacement = .q4_0
-        case .q4_K: replacement = .q5_0
-        case .q5_K: replacement = .q5_1
-        case .q6_K: replacement = .q8_0
-        default: replacement = type
-        }
-        return columns % replacement.blockSize == 0 ? replacement : .f16
+        (try? TypeFallback.resolve(type, rowLength: columns, tensor: "")) ?? .f16
     }
 }

@@ -67,6 +67,24 @@ public struct PlannedTensor: Sendable, Equatable {
 
     /// Whether the tensor's bytes change.
     public var isConverted: Bool { targetType != sourceType }
+
+    /// A tensor given `targetType` directly (not by a file type's mix).
+    public init(
+        name: String, sourceType: GGMLType, shape: [Int], split: Int = 0, category: TensorCategory? = nil,
+        allowsQuantization: Bool = true, targetType: GGMLType, fallbackFrom: GGMLType? = nil, overridePattern: String? = nil,
+        requiresImportance: Bool = false
+    ) {
+        self.name = name
+        self.sourceType = sourceType
+        self.shape = shape
+        self.split = split
+        self.category = category ?? TensorCategory(name: name)
+        self.allowsQuantization = allowsQuantization
+        self.targetType = targetType
+        self.fallbackFrom = fallbackFrom
+        self.overridePattern = overridePattern
+        self.requiresImportance = requiresImportance
+    }
 }
 
 /// Chooses every tensor's type as llama-quantize does (`llama_tensor_get_type`) and puts the
