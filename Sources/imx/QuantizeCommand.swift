@@ -12,10 +12,11 @@ struct QuantizeCommand: ParsableCommand {
         commandName: "quantize",
         abstract: "Quantize a GGUF model to a llama.cpp file type (Q4_K_M, IQ4_XS, …), as llama-quantize does, with any weighting formula.",
         discussion: """
-        With the default formula (llama) the output is byte for byte llama-quantize's for the same input, type and imatrix.
-        TYPE is a file type as llama-quantize names it (Q4_K_M, Q3_K_S, Q2_K, IQ4_XS, Q6_K, Q8_0, F16, COPY, …) or its number;
-        with --pure every quantizable tensor gets the type's tensor type. Without OUT the output is
-        ggml-model-TYPE.gguf next to MODEL.
+        With the default formula (llama) the output is byte for byte llama-quantize's for the same input, type and \
+        imatrix. TYPE is a file type as llama-quantize names it (Q4_K_M, Q3_K_S, Q2_K, IQ4_XS, Q6_K, Q8_0, F16, COPY, …) \
+        or its number; with --pure every quantizable tensor gets the type's tensor type. Without OUT the output is \
+        ggml-model-TYPE.gguf next to MODEL. --formula F quantizes every tensor with F, --formula REGEX=F the tensors \
+        REGEX matches (recorded in the file as quantize.imx.formula and quantize.imx.formula_rules).
         """
     )
 

@@ -26,12 +26,15 @@ public struct FormulaRules: Sendable {
     /// `REGEX=F`, split at the first `=`, is a rule.
     /// - Throws: ``QuantizeError`` naming the argument when neither reading works.
     public mutating func add(_ argument: String, registry: FormulaRegistry = .standard) throws(QuantizeError) {
-        if let formula = try? registry.parse(argument) {
-            defaultFormula = formula
+        let whole: FormulaError
+        do {
+            defaultFormula = try registry.parse(argument)
             return
+        } catch {
+            whole = error
         }
         guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex else {
-            throw QuantizeError(file: "--formula", field: argument, message: Self.reason(argument, registry))
+            throw QuantizeError(file: "--formula", field: argument, message: "\(whole)")
         }
         let pattern = String(argument[..<equals])
         let text = String(argument[argument.index(after: equals)...])
@@ -58,8 +61,4 @@ public struct FormulaRules: Sendable {
 
     /// The rules as they would be written again, `REGEX=F`.
     public var ruleDescriptions: [String] { rules.map { "\($0.pattern)=\($0.formula)" } }
-
-    private static func reason(_ argument: String, _ registry: FormulaRegistry) -> String {
-        do { _ = try registry.parse(argument); return "" } catch { return "\(error)" }
-    }
 }

@@ -19,8 +19,7 @@ public enum ModelQuantizeRun {
     }
 
     public static func run(_ settings: QuantizeSettings, log: (String) -> Void) throws -> Summary {
-        let file: GGUFFile
-        do { file = try GGUFFile(path: settings.input) } catch { throw error }
+        let file = try GGUFFile(path: settings.input)
         let importance = try loadImportance(settings)
         let metadata = QuantizedMetadata.compose(
             input: file.metadata, fileTypeID: try fileTypeID(settings, file: file), overrides: settings.metadataOverrides,

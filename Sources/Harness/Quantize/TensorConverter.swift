@@ -67,6 +67,10 @@ struct TensorConverter {
 
     private func importanceSlices(_ plan: PlannedTensor, columns: Int, matrices: Int) throws(QuantizeError) -> [ImportanceMatrix.Slice?]? {
         guard let importance else { return nil }
+        // llama-quantize quantizes a token embedding whose entry does not fit without importance.
+        if TensorCategory.isTokenEmbedding(plan.name), let entry = importance.entries[plan.name], entry.values.count != columns * matrices {
+            return nil
+        }
         do {
             return try importance.slices(for: plan.name, columns: columns, matrices: matrices, zeroCount: .ones)
         } catch {

@@ -34,8 +34,10 @@ struct MixRules {
     /// The type for tensor `name` (row length `rowLength`, `matrices` experts) whose mix default is `type`.
     mutating func choose(_ type: GGMLType, name: String, rowLength: Int, matrices: Int, category: TensorCategory) throws(MixError) -> GGMLType {
         let arch = model.architecture
-        if arch == "glm5-next" && ["attn_q_a", "attn_q_b", "nextn.eh_proj"].contains(where: { name.contains($0) }) {
-            return [.f32, .bf16, .f16].contains(type) ? type : .q8_0
+        // GLM-5-Next keeps these at Q8_0 or better (a float type goes on through the rules).
+        if arch == "glm5-next" && ["attn_q_a", "attn_q_b", "nextn.eh_proj"].contains(where: { name.contains($0) })
+            && ![.f32, .bf16, .f16].contains(type) {
+            return .q8_0
         }
         if category == .output || (tiedEmbeddings && category == .tokenEmbedding) {
             return outputType(type, rowLength: rowLength)
