@@ -1,4 +1,15 @@
-// Harness: JSON sweep configs, experiment runs over formulas × quant types, end-to-end KLD and
-// perplexity, and reports (JSON lines, CSV, Markdown, SVG).
+// Harness: whole experiments over the lower modules.
 //
-// Filled by the harness issue; the target exists so the architecture is visible.
+//   Runs/            runs of a model over a text in chunks: TextRunSettings (shared by every
+//                    run and its command), ImatrixRun (imx compute), PerplexityRun, ChunkedTextRun
+//   Sweeps/Config    JSON sweep configs validated with JSON paths, formula grids, tensor recipes
+//   Sweeps/Execution planning, fingerprints, the sweep's imatrix and references, fake
+//                    quantization (VariantQuantizer), scoring, --emit
+//   Sweeps/Results   results.jsonl records, the grid they fill, merging shards
+//   Sweeps/Report    report.md, summary.csv, experts.csv and the SVG plots
+//   ReportAssembly/  domain data (coverage, statistics, model summaries) → Reports' tables and charts;
+//                    ReportFile writes them atomically
+//   Quantize/        imx quantize: preflight, metadata, the streaming tensor converter
+//   Benchmarks/, Synthetic/, Studies/, Fuzzing/   bench, synthesize, quantize-error, fuzz
+//
+// Rendering lives in Reports (no project imports); imx diagnose lives in Diagnosis, above this module.

@@ -4,7 +4,8 @@
 //                  and token counts, per expert for `*_exps` tensors.
 //   Collection/    ImatrixCollection / ImatrixEntry — the in-memory state, with llama-imatrix's
 //                  rules for loading and adding files (`--in-file`, combine, resume).
-//   Files/         the GGUF imatrix format and the legacy `imatrix.dat`, both directions,
-//                  byte-compatible with llama.cpp; writes are atomic.
+//   Files/         ImportanceMatrix, the one importance matrix: a file as llama.cpp's loader reads
+//                  it (GGUF imatrix or legacy `imatrix.dat`) and llama-quantize's per-matrix
+//                  slices; both formats in both directions, byte-compatible; writes are atomic.
 //   Policies/      what to do with experts that got no tokens (keep, fill-one, ik, skip, prior).
 //   Reports/       expert coverage and llama.cpp's `--show-statistics` figures.

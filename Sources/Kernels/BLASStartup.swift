@@ -114,6 +114,6 @@ public enum BLASStartup {
     }
 
     static func printNote(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        Console.note(line)
     }
 }

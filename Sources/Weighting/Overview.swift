@@ -4,8 +4,10 @@
 //   JSON): `llama` (ggml's exact per-type rule), `qw`, `abs-x`, `x2`, `sigma2-plus-x2`,
 //   `sqrt-sigma2-plus-x2`, `uniform`, `lognormal(lambda)`, `floor(eps)`, and expressions
 //   (`ExpressionFormula`: parsed once into postfix code, evaluated per element on a fixed stack).
-// - `ImportanceMatrix`: GGUF imatrix (`in_sum2/counts`) and legacy `.dat` readers giving the
-//   per-matrix (per-expert) importance exactly as llama-quantize computes it.
+// - `FormulaQuantizer`: the one formula-quantize entry point (a formula, plain per-column
+//   importance of one matrix, the type) used by scoring, `quantize-raw`, `imx quantize` and tests.
+//   The importance comes in as `[Float]` slices (IMatrix's `ImportanceMatrix.slices` makes them):
+//   this module imports neither IMatrix nor Model.
 // - `QuantizationScoring` / `ErrorTotals`: quantize, dequantize, and measure RMSE, weighted RMSE
 //   with the raw importance, relative weighted error and max error.
 //

@@ -3,6 +3,7 @@ import Foundation
 import GGUF
 import Harness
 import Kernels
+import Reports
 
 /// `imx bench blas [-m MODEL]`: sgemm GFLOP/s for the forward pass's product shapes.
 struct BLASBench: ParsableCommand {

@@ -3,6 +3,7 @@ import Foundation
 import GGUF
 import Harness
 import Kernels
+import Reports
 import Tokenizers
 
 /// `imx bench dequant|quant|tokenize|blas|machine`: dequantization and quantization throughput per type,

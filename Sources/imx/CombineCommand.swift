@@ -71,8 +71,8 @@ enum ImatrixFileCommand {
         try OutputCheck.prepare(outputs: [outputOptions.output], inputs: paths)
         let format = try outputOptions.format(warn: note)
         let policy = try outputOptions.policy()
-        var files: [StoredImatrix] = []
-        for path in paths { files.append(try StoredImatrix.read(path: path)) }
+        var files: [ImportanceMatrix] = []
+        for path in paths { files.append(try ImportanceMatrix.read(path: path)) }
         let chunkSize = context ?? ImatrixMerge.defaultChunkSize(files)
         let collection = try ImatrixMerge.combine(files, chunkSize: chunkSize)
         let report = try ImatrixWriter(format: format, chunkSize: chunkSize, policy: policy)

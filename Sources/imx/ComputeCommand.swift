@@ -4,6 +4,7 @@ import Harness
 import IMatrix
 import Kernels
 import Model
+import Reports
 
 /// `imx compute -m MODEL -f TEXT -o OUT …`: llama-imatrix with this project's forward pass.
 struct ComputeCommand: ParsableCommand {

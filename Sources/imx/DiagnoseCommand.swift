@@ -1,7 +1,9 @@
 import ArgumentParser
+import Diagnosis
 import Foundation
 import Harness
 import Kernels
+import Reports
 
 /// `imx diagnose -m MODEL -f TEXT [--tensors REGEX] [--bits 2,3,4] [--json] [--html FILE]`:
 /// why a tensor is hard to quantize.

@@ -40,7 +40,7 @@ struct ExpertsCommand: ParsableCommand {
 
     func run() throws {
         if let html { try OutputCheck.prepare(outputs: [html], inputs: [imatrix] + (model.map { [$0] } ?? [])) }
-        let file = try StoredImatrix.read(path: imatrix)
+        let file = try ImportanceMatrix.read(path: imatrix)
         let shapes = try model.map { (path) throws(ImatrixError) in try ModelTensorShapes(path: path) }
         let coverage = try ExpertCoverage(file: file, model: shapes, minimumTokens: minTokens)
         if let html {

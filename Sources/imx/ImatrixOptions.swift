@@ -15,14 +15,14 @@ struct ImatrixOutputOptions: ParsableArguments {
     var partialData: String?
 
     /// The chosen format; warns like llama-imatrix when GGUF goes to a name without `.gguf`.
-    func format(warn: (String) -> Void) throws -> StoredImatrix.Format {
+    func format(warn: (String) -> Void) throws -> ImportanceMatrix.Format {
         guard let outputFormat else {
             if !output.hasSuffix(".gguf") {
                 warn("warning: writing the GGUF imatrix format to \(output), whose name does not end in .gguf; use --output-format dat for llama.cpp's legacy format")
             }
             return .gguf
         }
-        guard let format = StoredImatrix.Format(rawValue: outputFormat) else {
+        guard let format = ImportanceMatrix.Format(rawValue: outputFormat) else {
             throw ValidationError("--output-format must be gguf or dat, got '\(outputFormat)'")
         }
         return format

@@ -3,6 +3,7 @@ import Foundation
 import Harness
 import Kernels
 import Model
+import Reports
 
 /// `imx perplexity -m MODEL -f TEXT [-c 512] [--chunks N] [-b 2048] [--memory MIB] [-t T] [--json]`:
 /// llama-perplexity's measurement with this project's forward pass.

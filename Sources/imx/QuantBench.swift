@@ -3,6 +3,7 @@ import GGUF
 import Harness
 import Kernels
 import Quantization
+import Reports
 
 /// `imx bench quant [--types …] [--rows N] [--n-per-row N]`: quantization rows/s per type,
 /// without and with importance.

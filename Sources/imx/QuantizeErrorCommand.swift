@@ -1,7 +1,8 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import GGUF
 import Harness
+import IMatrix
 import Kernels
 import Quantization
 import Weighting
@@ -50,7 +51,7 @@ struct QuantizeErrorCommand: ParsableCommand {
             do { _ = try Regex(tensors) } catch { throw CommandError("--tensors: '\(tensors)' is not a regular expression: \(error)") }
         }
         let report = try QuantizationErrorStudy.run(
-            model: try GGUFFile(path: model), importance: try ImportanceMatrix.load(path: imatrix), tensorPattern: tensors,
+            model: try GGUFFile(path: model), importance: try ImportanceMatrix.read(path: imatrix), tensorPattern: tensors,
             types: targetTypes, formulas: formulaList, zeroCount: policy, threads: threadOptions.threads)
         if json {
             try JSONOutput.print(report)

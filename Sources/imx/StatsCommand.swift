@@ -36,7 +36,7 @@ struct StatsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let file = try StoredImatrix.read(path: imatrix)
+        let file = try ImportanceMatrix.read(path: imatrix)
         var collection = ImatrixCollection()
         try collection.add(file, chunkSize: file.chunkSize ?? 512)
         let statistics = ImatrixStatistics(collection: collection)

@@ -3,6 +3,7 @@ import Foundation
 import GGUF
 import Harness
 import Kernels
+import Reports
 
 /// `imx synthesize SHAPE -o OUT.gguf`: a model with a real architecture's shapes and random
 /// weights, Q4_K_M-like, for benchmarks at sizes no download is needed for.

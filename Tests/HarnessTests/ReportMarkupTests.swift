@@ -1,8 +1,9 @@
 import Foundation
 import Harness
 import IMatrix
-import Testing
+import Reports
 import TestSupport
+import Testing
 
 /// The heat map, the HTML page and the expert-coverage text `imx compute` prints after a run.
 @Suite("Report markup and expert-coverage text")

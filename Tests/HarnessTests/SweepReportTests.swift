@@ -1,7 +1,8 @@
 import Foundation
 import Harness
-import Testing
+import Reports
 import TestSupport
+import Testing
 
 /// The sweep report (report.md, summary.csv, experts.csv, plots) on a synthetic sweep whose
 /// numbers are known: see ``SweepReportFixture``.

@@ -31,7 +31,7 @@ struct ExpertCoverageTests {
     @Test("GGUF imatrix: zero-token experts by id as in the README, counts as in the summary JSON", .needsFixtures,
           arguments: runs)
     func ggufRuns(run: String) throws {
-        let file = try StoredImatrix.read(path: TestEnvironment.fixture("moe/\(run).imatrix.gguf"))
+        let file = try ImportanceMatrix.read(path: TestEnvironment.fixture("moe/\(run).imatrix.gguf"))
         let coverage = try ExpertCoverage(file: file)
         let expected = try #require(Self.zeroTokenExperts[run])
         let counts = try Self.summaryCounts(run)
@@ -63,7 +63,7 @@ struct ExpertCoverageTests {
     @Test("The ik rule for 8 experts: round(0.05 · 8) = 0, so ik skips every tensor with a missing expert", .needsFixtures)
     func ikRule() throws {
         #expect(PartialDataPolicy.ikTolerance(experts: 8) == 0)
-        let file = try StoredImatrix.read(path: TestEnvironment.fixture("moe/tiny-mixtral.gpl-apache.c128x4.imatrix.gguf"))
+        let file = try ImportanceMatrix.read(path: TestEnvironment.fixture("moe/tiny-mixtral.gpl-apache.c128x4.imatrix.gguf"))
         for tensor in try ExpertCoverage(file: file).tensors {
             let outcomes = Dictionary(uniqueKeysWithValues: tensor.policies.map { ($0.policy, $0) })
             #expect(outcomes.keys.sorted() == ["fill-one", "ik", "keep", "prior=1", "skip"])
@@ -86,7 +86,7 @@ struct ExpertCoverageTests {
     @Test("Legacy .dat: counts not recoverable; with the model the writer's fill finds exactly the zero-token experts",
           .needsFixtures, arguments: runs)
     func legacyRuns(run: String) throws {
-        let file = try StoredImatrix.read(path: TestEnvironment.fixture("moe/\(run).imatrix.dat"))
+        let file = try ImportanceMatrix.read(path: TestEnvironment.fixture("moe/\(run).imatrix.dat"))
         let model = try ModelTensorShapes(path: TestEnvironment.fixture("moe/" + Self.model(of: run)))
         let coverage = try ExpertCoverage(file: file, model: model)
         let expected = try #require(Self.zeroTokenExperts[run])
@@ -113,11 +113,11 @@ struct ExpertCoverageTests {
     func convertedFromLegacy() throws {
         let run = "tiny-mixtral.gpl-apache.c128x1"
         var collection = ImatrixCollection()
-        try collection.add(StoredImatrix.read(path: TestEnvironment.fixture("moe/\(run).imatrix.dat")), chunkSize: 128)
+        try collection.add(ImportanceMatrix.read(path: TestEnvironment.fixture("moe/\(run).imatrix.dat")), chunkSize: 128)
         let directory = try TemporaryDirectory()
         let path = directory.file("converted.gguf")
         try ImatrixWriter(format: .gguf, chunkSize: 128).write(collection, to: path)
-        let converted = try StoredImatrix.read(path: path)
+        let converted = try ImportanceMatrix.read(path: path)
         #expect(converted.entries.allSatisfy { $0.counts.count == 1 })
         let model = try ModelTensorShapes(path: TestEnvironment.fixture("moe/" + Self.model(of: run)))
         let coverage = try ExpertCoverage(file: converted, model: model)
@@ -131,7 +131,7 @@ struct ExpertCoverageTests {
     @Test("No used expert looks like the writer's fill: none has every column's mean x² exactly 1", .needsFixtures,
           arguments: runs)
     func fillCannotCollide(run: String) throws {
-        let file = try StoredImatrix.read(path: TestEnvironment.fixture("moe/\(run).imatrix.gguf"))
+        let file = try ImportanceMatrix.read(path: TestEnvironment.fixture("moe/\(run).imatrix.gguf"))
         for entry in file.entries where entry.counts.count == 8 {
             let columns = entry.values.count / 8
             for expert in 0..<8 where entry.counts[expert] > 0 {
@@ -144,7 +144,7 @@ struct ExpertCoverageTests {
 
     @Test("A run's collection gives the same report as the file it was saved to", .needsFixtures)
     func collection() throws {
-        let file = try StoredImatrix.read(path: TestEnvironment.fixture("moe/tiny-qwen3moe.gpl-apache.c128x4.imatrix.gguf"))
+        let file = try ImportanceMatrix.read(path: TestEnvironment.fixture("moe/tiny-qwen3moe.gpl-apache.c128x4.imatrix.gguf"))
         var collection = ImatrixCollection()
         try collection.add(file, chunkSize: 128)
         let fromCollection = ExpertCoverage(collection: collection, minimumTokens: 20)
@@ -156,7 +156,7 @@ struct ExpertCoverageTests {
 
         // Loaded from the legacy file, the expert tensors have one count: not recoverable.
         var legacy = ImatrixCollection()
-        try legacy.add(StoredImatrix.read(path: TestEnvironment.fixture("moe/tiny-qwen3moe.gpl-apache.c128x4.imatrix.dat")), chunkSize: 128)
+        try legacy.add(ImportanceMatrix.read(path: TestEnvironment.fixture("moe/tiny-qwen3moe.gpl-apache.c128x4.imatrix.dat")), chunkSize: 128)
         let uncounted = ExpertCoverage(collection: legacy)
         #expect(uncounted.tensors.count == 6)
         #expect(!uncounted.countsRecoverable)
@@ -165,7 +165,7 @@ struct ExpertCoverageTests {
 
     @Test("A dense imatrix has no expert tensors", .needsFixtures)
     func dense() throws {
-        let file = try StoredImatrix.read(path: TestEnvironment.fixture("reference/gemma3-270m/gemma3-270m.gpl-apache.c512.imatrix.gguf"))
+        let file = try ImportanceMatrix.read(path: TestEnvironment.fixture("reference/gemma3-270m/gemma3-270m.gpl-apache.c512.imatrix.gguf"))
         let coverage = try ExpertCoverage(file: file)
         #expect(coverage.tensors.isEmpty)
         #expect(coverage.summary.expertTensors == 0)
@@ -175,10 +175,10 @@ struct ExpertCoverageTests {
     @Test("Against model shapes: size mismatches name the file, entry and both sizes; absent expert tensors are listed")
     func modelChecks() throws {
         let entries = [
-            StoredImatrix.Entry(name: "blk.0.ffn_up_exps.weight", values: [Float](repeating: 1, count: 8), counts: [3, 0]),
-            StoredImatrix.Entry(name: "blk.0.attn_q.weight", values: [1, 2, 3, 4], counts: [5]),
+            ImportanceMatrix.Entry(name: "blk.0.ffn_up_exps.weight", values: [Float](repeating: 1, count: 8), counts: [3, 0]),
+            ImportanceMatrix.Entry(name: "blk.0.attn_q.weight", values: [1, 2, 3, 4], counts: [5]),
         ]
-        let file = StoredImatrix(path: "x.gguf", format: .gguf, entries: entries, datasets: [], chunkCount: 1, chunkSize: 512)
+        let file = ImportanceMatrix(path: "x.gguf", format: .gguf, entries: entries, datasets: [], chunkCount: 1, chunkSize: 512)
         let good = ModelTensorShapes(path: "m.gguf", shapes: ["blk.0.ffn_up_exps.weight": [4, 16, 2], "blk.0.attn_q.weight": [4, 4],
                                                               "blk.1.ffn_up_exps.weight": [4, 16, 2], "output.weight": [4, 100]])
         let coverage = try ExpertCoverage(file: file, model: good)
@@ -207,10 +207,10 @@ struct ExpertCoverageTests {
     @Test("Tokens needed: every routed expert under the minimum reaches it at the observed rate")
     func tokensNeeded() throws {
         let entries = [
-            StoredImatrix.Entry(name: "blk.0.ffn_up_exps.weight", values: [Float](repeating: 1, count: 8), counts: [250, 0, 3, 7]),
-            StoredImatrix.Entry(name: "blk.0.ffn_gate_inp.weight", values: [1, 2], counts: [130]),
+            ImportanceMatrix.Entry(name: "blk.0.ffn_up_exps.weight", values: [Float](repeating: 1, count: 8), counts: [250, 0, 3, 7]),
+            ImportanceMatrix.Entry(name: "blk.0.ffn_gate_inp.weight", values: [1, 2], counts: [130]),
         ]
-        let file = StoredImatrix(path: "x.gguf", format: .gguf, entries: entries, datasets: [], chunkCount: 1, chunkSize: 130)
+        let file = ImportanceMatrix(path: "x.gguf", format: .gguf, entries: entries, datasets: [], chunkCount: 1, chunkSize: 130)
         let coverage = try ExpertCoverage(file: file, minimumTokens: 32)
         #expect(coverage.summary.tokensSeen == 130)
         #expect(coverage.summary.tokensForMinimum == Int64(1387))  // ⌈130 · 32 / 3⌉: expert 2 has 3 tokens of 130

@@ -40,7 +40,7 @@ struct StatisticsTests {
     func verifiedExampleFromFile() throws {
         let directory = try TemporaryDirectory()
         let path = try WorkedExampleTests.write(WorkedExampleTests.bytes(WorkedExampleTests.ggufHex), "ex2.gguf", in: directory)
-        let file = try StoredImatrix.read(path: path)
+        let file = try ImportanceMatrix.read(path: path)
         var collection = ImatrixCollection()
         try collection.add(file, chunkSize: file.chunkSize ?? 512)
         #expect(ImatrixStatistics(collection: collection).text(source: "ex2.gguf") == Self.verifiedOutput)
@@ -126,7 +126,7 @@ struct StatisticsTests {
         #expect(reference.tensors.count == 126)
         #expect(reference.layers.count == 18)
 
-        let file = try StoredImatrix.read(path: path)
+        let file = try ImportanceMatrix.read(path: path)
         var collection = ImatrixCollection()
         try collection.add(file, chunkSize: file.chunkSize ?? 512)
         let statistics = ImatrixStatistics(collection: collection)
@@ -159,7 +159,7 @@ struct StatisticsTests {
     @Test("The legacy .dat of the same run gives the same rows as the GGUF (means preserved)", .needsFixtures)
     func legacyMatchesGGUF() throws {
         func statistics(_ name: String) throws -> ImatrixStatistics {
-            let file = try StoredImatrix.read(path: TestEnvironment.fixture("reference/gemma3-270m/" + name))
+            let file = try ImportanceMatrix.read(path: TestEnvironment.fixture("reference/gemma3-270m/" + name))
             var collection = ImatrixCollection()
             try collection.add(file, chunkSize: file.chunkSize ?? 512)
             return ImatrixStatistics(collection: collection)

@@ -79,7 +79,7 @@ struct WorkedExampleTests {
         let directory = try TemporaryDirectory()
         let path = try Self.write(Self.bytes(Self.ggufHex), "ex2.gguf", in: directory)
         var collection = ImatrixCollection()
-        try collection.add(StoredImatrix.read(path: path), chunkSize: 512)
+        try collection.add(ImportanceMatrix.read(path: path), chunkSize: 512)
         #expect(collection == Self.example)
         let (bytes, _) = try ImatrixWriter(format: .dat, chunkSize: 512).encode(collection)
         let legacy = try LegacyImatrixFormat.decode(bytes, path: "converted.dat")
@@ -95,7 +95,7 @@ struct WorkedExampleTests {
     func legacyReload() throws {
         let directory = try TemporaryDirectory()
         let path = try Self.write(Self.bytes(Self.legacyHex), "ex1.dat", in: directory)
-        let stored = try StoredImatrix.read(path: path)
+        let stored = try ImportanceMatrix.read(path: path)
         #expect(stored.format == .dat && stored.chunkCount == 2 && stored.datasets == ["calib.txt"])
         var full = ImatrixCollection()
         try full.add(stored, chunkSize: 512)
@@ -108,8 +108,8 @@ struct WorkedExampleTests {
         // T1: the legacy file converted to GGUF.
         let (gguf, _) = try ImatrixWriter(format: .gguf, chunkSize: 512).encode(full)
         let back = try Self.write(gguf, "t1.gguf", in: directory)
-        let reread = try StoredImatrix.read(path: back)
-        #expect(reread.entries == [StoredImatrix.Entry(name: "blk.0.attn_q.weight", values: [1024, 2048, 512, 4096], counts: [1024])])
+        let reread = try ImportanceMatrix.read(path: back)
+        #expect(reread.entries == [ImportanceMatrix.Entry(name: "blk.0.attn_q.weight", values: [1024, 2048, 512, 4096], counts: [1024])])
         #expect(reread.chunkCount == 2 && reread.chunkSize == 512 && reread.datasets == ["calib.txt"])
     }
 
@@ -125,7 +125,7 @@ struct WorkedExampleTests {
         #expect(entry.sums == [1024, Double(Float(Float(10) / 3 * 512)), 512, 512])
         let (gguf, _) = try ImatrixWriter(format: .gguf, chunkSize: 512).encode(reloaded)
         let directory = try TemporaryDirectory()
-        let file = try StoredImatrix.read(path: Self.write(gguf, "flat.gguf", in: directory))
+        let file = try ImportanceMatrix.read(path: Self.write(gguf, "flat.gguf", in: directory))
         #expect(file.entries[0].counts == [512] && file.entries[0].values.count == 4)
     }
 
@@ -138,7 +138,7 @@ struct WorkedExampleTests {
         ], datasets: ["other.txt"], chunkCount: 1)
         let b = try Self.write(try ImatrixWriter(format: .gguf, chunkSize: 512).encode(other).bytes, "exB.gguf", in: directory)
         var combined = ImatrixCollection()
-        for path in [a, b] { try combined.add(StoredImatrix.read(path: path), chunkSize: 512) }
+        for path in [a, b] { try combined.add(ImportanceMatrix.read(path: path), chunkSize: 512) }
         #expect(combined.entries["blk.0.attn_q.weight"] == ImatrixEntry(name: "blk.0.attn_q.weight", sums: [1536, 2560, 1024, 4608], counts: [1536]))
         #expect(combined.entries["blk.0.ffn_down_exps.weight"]?.counts == [3, 0])
         #expect(combined.datasets == ["calib.txt", "other.txt"])
@@ -148,9 +148,9 @@ struct WorkedExampleTests {
             "blk.0.attn_q.weight": ImatrixEntry(name: "blk.0.attn_q.weight", sums: [1, 1, 1], counts: [1]),
         ], datasets: [], chunkCount: 0)
         let c = try Self.write(try ImatrixWriter(format: .gguf, chunkSize: 512).encode(narrow).bytes, "exC.gguf", in: directory)
-        #expect(throws: ImatrixError.self) { try combined.add(StoredImatrix.read(path: c), chunkSize: 512) }
+        #expect(throws: ImatrixError.self) { try combined.add(ImportanceMatrix.read(path: c), chunkSize: 512) }
         do {
-            try combined.add(StoredImatrix.read(path: c), chunkSize: 512)
+            try combined.add(ImportanceMatrix.read(path: c), chunkSize: 512)
         } catch {
             #expect(error.description.contains("exC.gguf: blk.0.attn_q.weight: mismatched sums size"))
         }

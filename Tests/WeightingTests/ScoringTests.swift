@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import GGUF
+import IMatrix
 import Quantization
 import TestSupport
+import Testing
 import Weighting
 
 /// Scoring against the fixture metrics, the imatrix readers, and the real-model claim.
@@ -34,7 +35,7 @@ struct ScoringTests {
 
     @Test("The GGUF imatrix gives exactly the importance of the fixture's real rows", .needsFixtures)
     func ggufImportance() throws {
-        let matrix = try ImportanceMatrix.load(path: try TestEnvironment.fixture("reference/gemma3-270m/gemma3-270m.gpl-apache.c512.imatrix.gguf"))
+        let matrix = try ImportanceMatrix.read(path: try TestEnvironment.fixture("reference/gemma3-270m/gemma3-270m.gpl-apache.c512.imatrix.gguf"))
         for (set, tensor, columns) in [("gemma3_blk0_ffn_down", "blk.0.ffn_down.weight", 2048), ("gemma3_blk5_attn_q", "blk.5.attn_q.weight", 640)] {
             let expected = try RawFiles.floats(try TestEnvironment.fixture("quant/inputs/\(set).qw.f32"))
             let slices = try #require(try matrix.slices(for: tensor, columns: columns, matrices: 1, zeroCount: .ones))
@@ -47,9 +48,9 @@ struct ScoringTests {
     @Test("The legacy .dat gives the same importance (stored/ncall) up to float rounding", .needsFixtures)
     func legacyImportance() throws {
         let directory = "reference/gemma3-270m/gemma3-270m.gpl-apache.c512.imatrix"
-        let gguf = try ImportanceMatrix.load(path: try TestEnvironment.fixture(directory + ".gguf"))
-        let dat = try ImportanceMatrix.load(path: try TestEnvironment.fixture(directory + ".dat"))
-        #expect(Set(gguf.entries.keys) == Set(dat.entries.keys))
+        let gguf = try ImportanceMatrix.read(path: try TestEnvironment.fixture(directory + ".gguf"))
+        let dat = try ImportanceMatrix.read(path: try TestEnvironment.fixture(directory + ".dat"))
+        #expect(Set(gguf.entries.map(\.name)) == Set(dat.entries.map(\.name)))
         let a = try #require(try gguf.slices(for: "blk.3.ffn_down.weight", columns: 2048, matrices: 1, zeroCount: .ones)?[0])
         let b = try #require(try dat.slices(for: "blk.3.ffn_down.weight", columns: 2048, matrices: 1, zeroCount: .ones)?[0])
         for j in 0..<2048 { #expect(abs(a.values[j] - b.values[j]) <= 1e-5 * a.values[j], "column \(j)") }
@@ -57,8 +58,8 @@ struct ScoringTests {
 
     @Test("Zero-count experts: importance 1 by default, or skipped")
     func zeroCountExperts() throws {
-        let entry = ImportanceMatrix.Entry(name: "e", values: [6, 10, 0, 0], counts: [3, 0], isLegacy: false)
-        let matrix = ImportanceMatrix(path: "<memory>", entries: ["e": entry])
+        let entry = ImportanceMatrix.Entry(name: "e", values: [6, 10, 0, 0], counts: [3, 0])
+        let matrix = ImportanceMatrix(path: "<memory>", format: .gguf, entries: [entry], datasets: [], chunkCount: nil, chunkSize: nil)
         let ones = try #require(try matrix.slices(for: "e", columns: 2, matrices: 2, zeroCount: .ones))
         #expect(ones[0]?.values == [2, Float(10) / 3])
         #expect(ones[1]?.values == [1, 1] && ones[1]?.isPlaceholder == true)
@@ -83,7 +84,7 @@ struct ScoringTests {
           .needsModel, .needsFixtures, arguments: ["blk.0.ffn_down.weight", "blk.4.ffn_down.weight", "blk.9.ffn_down.weight", "blk.17.ffn_down.weight"])
     func llamaBeatsUniform(_ name: String) throws {
         let model = try GGUFFile(path: try TestEnvironment.gemmaModel())
-        let matrix = try ImportanceMatrix.load(path: try TestEnvironment.fixture("reference/gemma3-270m/gemma3-270m.gpl-apache.c512.imatrix.gguf"))
+        let matrix = try ImportanceMatrix.read(path: try TestEnvironment.fixture("reference/gemma3-270m/gemma3-270m.gpl-apache.c512.imatrix.gguf"))
         let tensor = try model.tensor(named: name)
         let weights = try model.dequantize(tensor)
         let qw = try #require(try matrix.slices(for: name, columns: tensor.rowLength, matrices: 1, zeroCount: .ones)?[0]).values

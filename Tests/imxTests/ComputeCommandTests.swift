@@ -50,8 +50,8 @@ struct ComputeCommandTests {
         let directory = try TemporaryDirectory()
         let run = try Self.compute(testCase, in: directory)
         #expect(run.status == 0, "\(run.stderr)")
-        let ours = try StoredImatrix.read(path: directory.file("out.gguf"))
-        let reference = try StoredImatrix.read(path: TestEnvironment.fixture(testCase.prefix + ".imatrix.gguf"))
+        let ours = try ImportanceMatrix.read(path: directory.file("out.gguf"))
+        let reference = try ImportanceMatrix.read(path: TestEnvironment.fixture(testCase.prefix + ".imatrix.gguf"))
         // blk.0's q/k/v inputs depend only on the embeddings and attn_norm.
         let tighter = testCase.folder == "dense"
             ? ["blk.0.attn_q": 1e-5, "blk.0.attn_k": 1e-5, "blk.0.attn_v": 1e-5] : [:]
@@ -73,8 +73,8 @@ struct ComputeCommandTests {
         let run = try Self.compute(testCase, in: directory, extra: ["--output-format", "dat", "--no-ppl"], output: "out.dat")
         #expect(run.status == 0, "\(run.stderr)")
         #expect(!run.stdout.contains("[1]"), "--no-ppl prints no perplexity")
-        let ours = try StoredImatrix.read(path: directory.file("out.dat"))
-        let reference = try StoredImatrix.read(path: TestEnvironment.fixture(testCase.prefix + ".imatrix.dat"))
+        let ours = try ImportanceMatrix.read(path: directory.file("out.dat"))
+        let reference = try ImportanceMatrix.read(path: TestEnvironment.fixture(testCase.prefix + ".imatrix.dat"))
         ImatrixComparison.expectMatches(ours, reference, rtol: testCase.rtol, what: "\(testCase) dat")
     }
 
@@ -91,8 +91,8 @@ struct ComputeCommandTests {
         #expect(a == b)
         // OpenBLAS's blocking depends on the matrix sizes, so other batch and thread splits move
         // the forward pass in the last bits; the accumulation itself is order-exact.
-        ImatrixComparison.expectMatches(try StoredImatrix.read(path: directory.file("c.gguf")),
-                                        try StoredImatrix.read(path: directory.file("a.gguf")), rtol: 1e-5, what: "-t 1 -b 128")
+        ImatrixComparison.expectMatches(try ImportanceMatrix.read(path: directory.file("c.gguf")),
+                                        try ImportanceMatrix.read(path: directory.file("a.gguf")), rtol: 1e-5, what: "-t 1 -b 128")
     }
 
     /// The reference README's checks on gemma-3-270m, `-c 512 --chunks 8`: per-chunk PPL within
@@ -108,8 +108,8 @@ struct ComputeCommandTests {
         #expect(run.stderr.contains("override: qwen3moe.expert_used_count=int:4 (the file says 2)"), "\(run.stderr)")
         #expect(run.stdout.contains("model read with --override-kv qwen3moe.expert_used_count=int:4 (the file says 2)"))
         let reference = TestEnvironment.packageRoot + "/Tests/References/tiny-qwen3moe.used4.gpl-apache.c128x4.imatrix.gguf"
-        let ours = try StoredImatrix.read(path: directory.file("out.gguf"))
-        ImatrixComparison.expectMatches(ours, try StoredImatrix.read(path: reference), rtol: testCase.rtol, what: "used 4")
+        let ours = try ImportanceMatrix.read(path: directory.file("out.gguf"))
+        ImatrixComparison.expectMatches(ours, try ImportanceMatrix.read(path: reference), rtol: testCase.rtol, what: "used 4")
         let down = try #require(ours.entry(named: "blk.0.ffn_down_exps.weight"))
         #expect(down.counts.reduce(0, +) == 4 * 4 * 128, "every token routed to 4 experts")
         let expected = Self.runningPerplexity(try String(contentsOfFile: reference + ".log", encoding: .utf8))
@@ -163,9 +163,9 @@ struct ComputeCommandTests {
             let bound = k == expected.count - 1 ? 1e-2 : 1.5e-2
             #expect(abs(mine / theirs - 1) < bound, "chunk \(k + 1): running PPL \(mine) vs llama-imatrix \(theirs)")
         }
-        let ours = try StoredImatrix.read(path: directory.file("g.gguf"))
+        let ours = try ImportanceMatrix.read(path: directory.file("g.gguf"))
         for name in ["gemma3-270m.gpl-apache.c512.imatrix.gguf", "gemma3-270m.gpl-apache.c512.f32kv.imatrix.gguf"] {
-            let reference = try StoredImatrix.read(path: TestEnvironment.fixture(folder + name))
+            let reference = try ImportanceMatrix.read(path: TestEnvironment.fixture(folder + name))
             #expect(reference.entries.count == 126)
             Self.expectClose(ours, reference, what: name)
             #expect(ours.datasets == reference.datasets && ours.chunkCount == 8 && ours.chunkSize == 512)
@@ -175,14 +175,14 @@ struct ComputeCommandTests {
         let convert = try InspectCommandTests.imx(["convert", directory.file("g.gguf"), "-o", directory.file("g.dat"),
                                                    "--output-format", "dat", "-c", "512"])
         #expect(convert.status == 0, "\(convert.stderr)")
-        let legacy = try StoredImatrix.read(path: directory.file("g.dat"))
-        let referenceLegacy = try StoredImatrix.read(path: TestEnvironment.fixture(folder + "gemma3-270m.gpl-apache.c512.imatrix.dat"))
+        let legacy = try ImportanceMatrix.read(path: directory.file("g.dat"))
+        let referenceLegacy = try ImportanceMatrix.read(path: TestEnvironment.fixture(folder + "gemma3-270m.gpl-apache.c512.imatrix.dat"))
         Self.expectClose(legacy, referenceLegacy, what: "dat")
         #expect(legacy.entries.allSatisfy { $0.counts == [8] } && legacy.chunkCount == 8 && legacy.datasets == referenceLegacy.datasets)
     }
 
     /// Same names in the same order and the same counts; the README's value tolerances.
-    static func expectClose(_ ours: StoredImatrix, _ reference: StoredImatrix, what: String) {
+    static func expectClose(_ ours: ImportanceMatrix, _ reference: ImportanceMatrix, what: String) {
         #expect(ours.entries.map(\.name) == reference.entries.map(\.name), "\(what): entry names")
         for theirs in reference.entries {
             guard let mine = ours.entry(named: theirs.name), mine.values.count == theirs.values.count else {
@@ -206,7 +206,7 @@ struct ComputeCommandTests {
         for (policy, entries) in [("ik", 18), ("skip", 18), ("fill-one", 24)] {
             let run = try Self.compute(testCase, in: directory, extra: ["--no-ppl", "--partial-data", policy], output: policy + ".gguf")
             #expect(run.status == 0, "\(run.stderr)")
-            let file = try StoredImatrix.read(path: directory.file(policy + ".gguf"))
+            let file = try ImportanceMatrix.read(path: directory.file(policy + ".gguf"))
             #expect(file.entries.count == entries, "\(policy)")
             #expect(run.stdout.contains("partial data: blk.2.ffn_up_exps.weight: experts without tokens [0, 6] → "), "\(run.stdout)")
             if policy == "fill-one" {

@@ -23,7 +23,7 @@ struct DeepSeek2ReferenceTests {
         let directory = try TemporaryDirectory()
         let run = try model.run("compute", in: directory, extra: ["-o", "out.gguf"])
         #expect(run.status == 0, "\(run.stderr)")
-        let ours = try StoredImatrix.read(path: directory.file("out.gguf"))
+        let ours = try ImportanceMatrix.read(path: directory.file("out.gguf"))
         try model.expectImatrixMatches(ours, rtol: 1e-4, tighter: ["blk.0.": 1e-5])
         let names = Set(ours.entries.map(\.name))
         let attention = index == 0 ? ["attn_q_a", "attn_q_b", "attn_kv_a_mqa", "attn_kv_b"] : ["attn_q", "attn_kv_a_mqa", "attn_k_b", "attn_v_b"]

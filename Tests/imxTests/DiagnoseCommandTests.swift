@@ -110,8 +110,8 @@ struct DiagnoseCommandTests {
         let compute = try Self.imx(["compute", "-m", model, "-f", text, "--chunks", "2", "--no-ppl", "-t", "2",
                                     "-o", directory.file("compute.imatrix.gguf")])
         try #require(compute.status == 0, "\(compute.stderr)")
-        let ours = try StoredImatrix.read(path: directory.file("diag.imatrix.gguf"))
-        let reference = try StoredImatrix.read(path: directory.file("compute.imatrix.gguf"))
+        let ours = try ImportanceMatrix.read(path: directory.file("diag.imatrix.gguf"))
+        let reference = try ImportanceMatrix.read(path: directory.file("compute.imatrix.gguf"))
         #expect(ours.entries.map(\.name) == reference.entries.map(\.name))
         for (a, b) in zip(ours.entries, reference.entries) {
             #expect(a.values == b.values && a.counts == b.counts, "\(a.name)")
@@ -127,7 +127,7 @@ struct DiagnoseCommandTests {
                                 "--bits", "3", "--sample-rows", "200", "-o", directory.file("m.gguf"), "--json", "-t", "2"])
         try #require(run.status == 0, "\(run.stderr)")
         let tensors = try #require(try Self.json(run.stdout)["tensors"] as? [[String: Any]])
-        let stored = try StoredImatrix.read(path: directory.file("m.gguf"))
+        let stored = try ImportanceMatrix.read(path: directory.file("m.gguf"))
         let experts = tensors.filter { $0["family"] as? String == "experts" }
         #expect(experts.count == 3)
         for tensor in experts {

@@ -23,7 +23,7 @@ struct Glm4MoEReferenceTests {
         let directory = try TemporaryDirectory()
         let run = try Self.model.run("compute", in: directory, extra: ["-o", "out.gguf"])
         #expect(run.status == 0, "\(run.stderr)")
-        let ours = try StoredImatrix.read(path: directory.file("out.gguf"))
+        let ours = try ImportanceMatrix.read(path: directory.file("out.gguf"))
         try Self.model.expectImatrixMatches(ours, rtol: 1e-4, tighter: ["blk.0.": 1e-5])
         let names = Set(ours.entries.map(\.name))
         #expect(names.contains("blk.1.ffn_gate_inp.weight") && names.contains("blk.2.ffn_down_shexp.weight"))

@@ -28,7 +28,7 @@ struct GptOssReferenceTests {
         let directory = try TemporaryDirectory()
         let run = try Self.model.run("compute", in: directory, extra: ["-o", "out.gguf"])
         #expect(run.status == 0, "\(run.stderr)")
-        let ours = try StoredImatrix.read(path: directory.file("out.gguf"))
+        let ours = try ImportanceMatrix.read(path: directory.file("out.gguf"))
         try Self.model.expectImatrixMatches(ours, rtol: 2e-2, tighter: ["blk.0.attn_": 1e-5, "blk.0.ffn_gate": 1e-5,
                                                                         "blk.0.ffn_up": 1e-5], minimumCosine: 0.9995)
         let names = Set(ours.entries.map(\.name))

@@ -4,7 +4,7 @@ import Testing
 /// Compares an imatrix we wrote with llama.cpp's: the same entries in the same order, the same
 /// counts exactly, zeros where the reference has zeros, values within a relative tolerance.
 enum ImatrixComparison {
-    static func expectMatches(_ ours: StoredImatrix, _ reference: StoredImatrix, rtol: Double,
+    static func expectMatches(_ ours: ImportanceMatrix, _ reference: ImportanceMatrix, rtol: Double,
                               tighter: [String: Double] = [:], what: String) {
         #expect(ours.format == reference.format, "\(what): format")
         #expect(ours.entries.map(\.name) == reference.entries.map(\.name), "\(what): entry names")

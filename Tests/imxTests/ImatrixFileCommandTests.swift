@@ -42,8 +42,8 @@ struct ImatrixFileCommandTests {
         let b = try TestEnvironment.fixture("moe/tiny-mixtral.gpl-apache.c128x1.imatrix.gguf")
         let run = try InspectCommandTests.imx(["combine", a, b, "-o", directory.file("sum.gguf")])
         #expect(run.status == 0, "\(run.stderr)")
-        let sum = try StoredImatrix.read(path: directory.file("sum.gguf"))
-        let (x, y) = (try StoredImatrix.read(path: a), try StoredImatrix.read(path: b))
+        let sum = try ImportanceMatrix.read(path: directory.file("sum.gguf"))
+        let (x, y) = (try ImportanceMatrix.read(path: a), try ImportanceMatrix.read(path: b))
         #expect(sum.datasets == ["gpl3-apache2.txt", "gpl3-apache2.txt"])
         #expect(sum.chunkSize == 128 && sum.chunkCount == 5)
         for entry in sum.entries {
@@ -82,7 +82,7 @@ struct ImatrixFileCommandTests {
             for length in lengths.sorted() {
                 try whole.prefix(length).write(to: URL(fileURLWithPath: path))
                 do {
-                    _ = try StoredImatrix.read(path: path)
+                    _ = try ImportanceMatrix.read(path: path)
                     validPrefixes.append(length)
                 } catch {
                     #expect(error.description.hasPrefix(path + ": "), "\(error)")
@@ -116,21 +116,21 @@ struct ImatrixFileCommandTests {
             try $0.writer.addTensor(name: "blk.0.attn_q.weight.counts", shape: [1], float32: [1]) }
         #expect(throws: ImatrixError(file: noMetadata, field: "imatrix.datasets",
                                      message: "missing imatrix metadata (llama-quantize refuses such a file)")) {
-            try StoredImatrix.read(path: noMetadata)
+            try ImportanceMatrix.read(path: noMetadata)
         }
         let mismatched = try write { facade in
             facade.addImatrixMetadata()
             try facade.writer.addTensor(name: "blk.0.attn_q.weight.in_sum2", shape: [4], float32: [1, 2, 3, 4])
             try facade.writer.addTensor(name: "blk.0.attn_q.weight.counts", shape: [3], float32: [1, 1, 1])
         }
-        #expect { try StoredImatrix.read(path: mismatched) } throws: { error in
+        #expect { try ImportanceMatrix.read(path: mismatched) } throws: { error in
             "\(error)".hasPrefix("\(mismatched): blk.0.attn_q.weight.counts: shape [3] does not match blk.0.attn_q.weight.in_sum2's [4]: expected [1]")
         }
         let unpaired = try write { facade in
             facade.addImatrixMetadata()
             try facade.writer.addTensor(name: "blk.0.attn_q.weight.in_sum2", shape: [4], float32: [1, 2, 3, 4])
         }
-        #expect { try StoredImatrix.read(path: unpaired) } throws: { error in
+        #expect { try ImportanceMatrix.read(path: unpaired) } throws: { error in
             "\(error)".hasPrefix("\(unpaired): blk.0.attn_q.weight.counts: mismatched sums and counts")
         }
     }
@@ -159,7 +159,7 @@ struct ImatrixFileCommandTests {
              "blk.0.attn_q.weight.counts", "shape [2] does not match"),
         ]
         for item in cases {
-            #expect { try StoredImatrix.read(path: item.path) } throws: { error in
+            #expect { try ImportanceMatrix.read(path: item.path) } throws: { error in
                 "\(error)".hasPrefix("\(item.path): \(item.field): ") && "\(error)".contains(item.text)
             }
             for command in [["stats", item.path], ["convert", item.path, "-o", directory.file("out.gguf")]] {
@@ -175,7 +175,7 @@ struct ImatrixFileCommandTests {
         for value: Float in [1, -0.5] { withUnsafeBytes(of: value.bitPattern.littleEndian) { legacy += $0 } }
         let datPath = directory.file("negative.dat")
         try Data(legacy).write(to: URL(fileURLWithPath: datPath))
-        #expect { try StoredImatrix.read(path: datPath) } throws: { error in
+        #expect { try ImportanceMatrix.read(path: datPath) } throws: { error in
             "\(error)" == "\(datPath): w.abc.values[1]: negative sum of squares -0.5"
         }
     }

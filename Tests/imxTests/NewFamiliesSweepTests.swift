@@ -46,7 +46,7 @@ struct NewFamiliesSweepTests {
         let model = TinyReferenceModel(spec: TinyModels.glm4moe)
         let run = try model.run("compute", in: directory, extra: ["-o", "filled.gguf", "--partial-data", "fill-one", "--no-ppl"])
         #expect(run.status == 0, "\(run.stderr)")
-        let filled = try StoredImatrix.read(path: directory.file("filled.gguf"))
+        let filled = try ImportanceMatrix.read(path: directory.file("filled.gguf"))
         let gate = try #require(filled.entry(named: "blk.1.ffn_gate_exps.weight"))
         let columns = gate.values.count / gate.counts.count
         #expect(gate.counts[6] > 0, "\(gate.counts)")

@@ -45,7 +45,7 @@ struct ResumeTests {
         }
         let last = try #require(snapshots.max(), "no snapshot written before the kill")
         #expect(last >= 2 && last < Self.chunks)
-        let snapshot = try StoredImatrix.read(path: output + ".at_\(last)")
+        let snapshot = try ImportanceMatrix.read(path: output + ".at_\(last)")
         #expect(snapshot.chunkCount == last)
         #expect(snapshot.entries.allSatisfy { $0.counts.reduce(0, +) > 0 })
 
@@ -55,7 +55,7 @@ struct ResumeTests {
         // The resumed file is the uninterrupted run's, byte for byte (one dataset, the same sums).
         let resumedBytes = try Data(contentsOf: URL(fileURLWithPath: directory.file("resumed.gguf")))
         let fullBytes = try Data(contentsOf: URL(fileURLWithPath: directory.file("full.gguf")))
-        #expect(try StoredImatrix.read(path: directory.file("resumed.gguf")).datasets == [text])
+        #expect(try ImportanceMatrix.read(path: directory.file("resumed.gguf")).datasets == [text])
         #expect(resumedBytes == fullBytes, "resumed at \(last)")
     }
 }

@@ -50,11 +50,11 @@ struct TinyReferenceModel {
     /// Against llama-imatrix with float32 attention (`-fa off -ctk f32 -ctv f32`): every entry and
     /// count, sums within `rtol` (`tighter` by name prefix). Against its default run (F16 K/V
     /// cache): the same entries and token totals, every entry at cosine ≥ `minimumCosine`.
-    func expectImatrixMatches(_ ours: StoredImatrix, rtol: Double, tighter: [String: Double],
+    func expectImatrixMatches(_ ours: ImportanceMatrix, rtol: Double, tighter: [String: Double],
                               minimumCosine: Double = 0.9999) throws {
-        let exact = try StoredImatrix.read(path: Self.references + prefix + ".f32kv.imatrix.gguf")
+        let exact = try ImportanceMatrix.read(path: Self.references + prefix + ".f32kv.imatrix.gguf")
         ImatrixComparison.expectMatches(ours, exact, rtol: rtol, tighter: tighter, what: "\(spec.name) f32 K/V")
-        let defaults = try StoredImatrix.read(path: Self.references + prefix + ".imatrix.gguf")
+        let defaults = try ImportanceMatrix.read(path: Self.references + prefix + ".imatrix.gguf")
         #expect(ours.entries.map(\.name) == defaults.entries.map(\.name))
         for theirs in defaults.entries {
             guard let mine = ours.entry(named: theirs.name) else { continue }

@@ -1,6 +1,6 @@
 import IMatrix
 
-/// `imatrix-gguf`: the GGUF imatrix reader (`StoredImatrix.read`, which every imatrix command
+/// `imatrix-gguf`: the GGUF imatrix reader (`ImportanceMatrix.read`, which every imatrix command
 /// uses), then what `stats` and `combine` do with the result: add it to a collection.
 /// The reader takes a path, so each input is written to a scratch file first.
 public final class ImatrixGGUFFuzzTarget: FuzzTarget {
@@ -19,7 +19,7 @@ public final class ImatrixGGUFFuzzTarget: FuzzTarget {
 
     public func run(_ input: UnsafeRawBufferPointer) throws {
         try scratch.write(input)
-        let file = try StoredImatrix.read(path: scratch.path)
+        let file = try ImportanceMatrix.read(path: scratch.path)
         var collection = ImatrixCollection()
         try collection.add(file, chunkSize: file.chunkSize ?? 512)
     }

@@ -23,7 +23,7 @@ public final class TokenizerFuzzTarget: FuzzTarget {
             ?? [environment["IMX_MODELS"].map { $0 + "/gemma-3-270m-q4_k_m.gguf" }, "models/gemma-3-270m-q4_k_m.gguf"].compactMap { $0 }
         if let found = models.first(where: { FileManager.default.fileExists(atPath: $0) }) { paths.append(found) }
         if let model, paths.isEmpty { throw FuzzSetupError(description: "\(model): file: no such model") }
-        let fixtures = [environment["IMX_FIXTURES"], "../shared/fixtures", "/work/shared/fixtures"].compactMap { $0 }
+        let fixtures = [environment["IMX_FIXTURES"], "../shared/fixtures"].compactMap { $0 }
         if let folder = fixtures.first(where: { FileManager.default.fileExists(atPath: $0 + "/vocab") }) {
             for name in ["ggml-vocab-llama-bpe.gguf", "ggml-vocab-qwen2.gguf"] {
                 let path = folder + "/vocab/" + name

@@ -1,5 +1,6 @@
 import Foundation
 import GGUF
+import IMatrix
 import Kernels
 import Quantization
 import Weighting
@@ -128,7 +129,7 @@ public enum ModelQuantizeRun {
     /// The imatrix as llama-quantize reads it, narrowed by `--include-weights`/`--exclude-weights`.
     private static func loadImportance(_ settings: QuantizeSettings) throws -> ImportanceMatrix? {
         guard let path = settings.imatrix else { return nil }
-        var importance = try ImportanceMatrix.load(path: path)
+        var importance = try ImportanceMatrix.read(path: path)
         if !settings.excludeWeights.isEmpty {
             importance.filter { name in !settings.excludeWeights.contains { name.contains($0) } }
         }

@@ -1,4 +1,5 @@
 import GGUF
+import IMatrix
 import Quantization
 import Weighting
 
@@ -40,7 +41,7 @@ enum QuantizePreflight {
                                 message: "\(tensor.targetType.name) requires an importance matrix (--imatrix); nothing was written")
         }
         guard tensor.isConverted else { return }
-        if importance != nil && tensor.requiresImportance && importance?.entries[tensor.name] == nil {
+        if importance != nil && tensor.requiresImportance && importance?.entry(named: tensor.name) == nil {
             throw QuantizeError(file: settings.imatrix ?? "--imatrix", field: tensor.name,
                                 message: "no importance data for this tensor, which \(tensor.targetType.name) requires; nothing was written")
         }
@@ -59,8 +60,8 @@ enum QuantizePreflight {
     /// Every entry must be a tensor of this model with one value per column and matrix, and finite.
     private static func checkImportance(_ importance: ImportanceMatrix, plan: [PlannedTensor], model: String) throws {
         let tensors = Dictionary(plan.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        for name in importance.entries.keys.sorted() {
-            let entry = importance.entries[name]!
+        for entry in importance.entries.sorted(by: { $0.name < $1.name }) {
+            let name = entry.name
             guard let tensor = tensors[name] else {
                 throw QuantizeError(file: importance.path, field: name,
                                     message: "\(model) has no such tensor: is the imatrix from another model?")

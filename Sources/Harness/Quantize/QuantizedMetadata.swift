@@ -1,4 +1,5 @@
 import GGUF
+import IMatrix
 import Quantization
 import Weighting
 

@@ -1,4 +1,5 @@
 import GGUF
+import IMatrix
 import Kernels
 import Quantization
 import Weighting
@@ -68,7 +69,7 @@ struct TensorConverter {
     private func importanceSlices(_ plan: PlannedTensor, columns: Int, matrices: Int) throws(QuantizeError) -> [ImportanceMatrix.Slice?]? {
         guard let importance else { return nil }
         // llama-quantize quantizes a token embedding whose entry does not fit without importance.
-        if TensorCategory.isTokenEmbedding(plan.name), let entry = importance.entries[plan.name], entry.values.count != columns * matrices {
+        if TensorCategory.isTokenEmbedding(plan.name), let entry = importance.entry(named: plan.name), entry.values.count != columns * matrices {
             return nil
         }
         do {

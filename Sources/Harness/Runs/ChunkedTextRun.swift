@@ -1,15 +1,16 @@
 import Foundation
 import GGUF
+import Kernels
 import Model
 import Tokenizers
 
 /// What `imx perplexity` and `imx compute` share before their first chunk: the model opened with
 /// the run's options, the chunk length checked against its context, and the text tokenized and
 /// cut into chunks as llama.cpp's tools do.
-enum ChunkedTextRun {
+public enum ChunkedTextRun {
     /// Opens the model at `path` and checks that `contextLength` fits it.
     /// - Throws: ``GGUFError`` for the file, ``EvaluationError`` when `-c` exceeds the context.
-    static func openModel(path: String, contextLength: Int, options: ModelOptions) throws -> TransformerModel {
+    public static func openModel(path: String, contextLength: Int, options: ModelOptions) throws -> TransformerModel {
         let model = try TransformerModel(file: GGUFFile(path: path), options: options)
         if contextLength > model.spec.contextLength {
             throw EvaluationError(source: path, field: "context",
@@ -22,12 +23,12 @@ enum ChunkedTextRun {
     /// removed), drops the first `skippedChunks` chunks (llama-imatrix's `--from-chunk`) and
     /// plans the rest.
     /// - Throws: ``EvaluationError`` when too few tokens remain; the tokenizer's and reader's errors.
-    static func plan(model: TransformerModel, textPath: String, contextLength: Int, chunks: Int?,
+    public static func plan(model: TransformerModel, textPath: String, contextLength: Int, chunks: Int?,
                      parseSpecial: Bool = false, skippedChunks: Int = 0, processEscapes: Bool = true) throws -> PerplexityPlan {
         let vocabulary = try Vocabulary(file: model.file)
-        for warning in vocabulary.warnings { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
+        for warning in vocabulary.warnings { Console.note(warning) }
         try model.file.checkOverridesRead()
-        for note in model.file.overrideNotes { FileHandle.standardError.write(Data("override: \(note)\n".utf8)) }
+        for note in model.file.overrideNotes { Console.note("override: \(note)") }
         let input = try TextInput.read(path: textPath, processEscapes: processEscapes)
         var tokenizer = Tokenizer(vocabulary: vocabulary)
         var tokens = tokenizer.encode(input.bytes, addSpecial: true, parseSpecial: parseSpecial)

@@ -15,14 +15,12 @@ import Tokenizers
 /// time atomically and through the partial-data policy.
 public struct ImatrixRun {
     /// What to run.
-    public struct Settings: Sendable {
-        public var modelPath: String
-        public var textPath: String
+    public struct Settings: Sendable, TextRunConfigured {
+        /// The model, the text, the chunking and how the model computes.
+        public var text: TextRunSettings
         public var outputPath: String
         /// nil: GGUF (the default, as llama.cpp).
-        public var format: StoredImatrix.Format?
-        public var contextLength = 512
-        public var chunks: Int?
+        public var format: ImportanceMatrix.Format?
         public var fromChunk = 0
         public var computePerplexity = true
         public var processOutput = false
@@ -31,21 +29,9 @@ public struct ImatrixRun {
         public var schedule = SaveSchedule()
         /// nil: the format's default (`keep`).
         public var policy: PartialDataPolicy?
-        public var batchTokens = 2048
-        public var threads = Parallel.processorCount
-        public var weightCacheBytes = ModelOptions.defaultWeightCacheBytes
-        /// How inputs meet quantized weights (ggml's rounding by default).
-        public var activationPrecision = ActivationPrecision.ggmlCPU
-        /// Integer products on the weights' own blocks (``ModelOptions/quantizedProducts``).
-        public var quantizedProducts = true
-        /// `--override-kv` (``ModelOptions/metadataOverrides``).
-        public var metadataOverrides: [MetadataOverride] = []
-        /// Expand llama.cpp's escape sequences in the text (`--no-escape` turns it off).
-        public var processEscapes = true
 
         public init(modelPath: String, textPath: String, outputPath: String) {
-            self.modelPath = modelPath
-            self.textPath = textPath
+            self.text = TextRunSettings(modelPath: modelPath, textPath: textPath)
             self.outputPath = outputPath
         }
     }
@@ -124,13 +110,10 @@ public struct ImatrixRun {
         try OutputLocation.checkWritable(settings.outputPath)
         let model = try ChunkedTextRun.openModel(
             path: settings.modelPath, contextLength: settings.contextLength,
-            options: ModelOptions(threads: settings.threads, weightCacheBytes: settings.weightCacheBytes,
-                                  activationPrecision: settings.activationPrecision,
-                                  quantizedProducts: settings.quantizedProducts,
-                                  metadataOverrides: settings.metadataOverrides))
+            options: settings.text.modelOptions)
         var collection = ImatrixCollection()
         for path in settings.inputFiles {
-            let stored = try StoredImatrix.read(path: path)
+            let stored = try ImportanceMatrix.read(path: path)
             try ModelCompatibility.check(stored, against: model.file)
             try collection.add(stored, chunkSize: settings.contextLength)
         }

@@ -9,29 +9,12 @@ import Tokenizers
 /// newline dropped), evaluate the chunks and collect the figures.
 public struct PerplexityRun {
     /// What to run.
-    public struct Settings: Sendable {
-        public var modelPath: String
-        public var textPath: String
-        /// Tokens per chunk (`-c`).
-        public var contextLength = 512
-        /// At most this many chunks; nil = all.
-        public var chunks: Int?
-        /// Tokens per forward batch (llama.cpp's `-b`); chunks per batch = max(1, batch / context).
-        public var batchTokens = 2048
-        public var threads = Parallel.processorCount
-        public var weightCacheBytes = ModelOptions.defaultWeightCacheBytes
-        /// How inputs meet quantized weights (ggml's rounding by default).
-        public var activationPrecision = ActivationPrecision.ggmlCPU
-        /// Integer products on the weights' own blocks (``ModelOptions/quantizedProducts``).
-        public var quantizedProducts = true
-        /// `--override-kv` (``ModelOptions/metadataOverrides``).
-        public var metadataOverrides: [MetadataOverride] = []
-        /// Expand llama.cpp's escape sequences in the text (`--no-escape` turns it off).
-        public var processEscapes = true
+    public struct Settings: Sendable, TextRunConfigured {
+        /// The model, the text, the chunking and how the model computes.
+        public var text: TextRunSettings
 
         public init(modelPath: String, textPath: String) {
-            self.modelPath = modelPath
-            self.textPath = textPath
+            self.text = TextRunSettings(modelPath: modelPath, textPath: textPath)
         }
     }
 
@@ -71,10 +54,7 @@ public struct PerplexityRun {
         let loadStart = Date()
         let model = try ChunkedTextRun.openModel(
             path: settings.modelPath, contextLength: settings.contextLength,
-            options: ModelOptions(threads: settings.threads, weightCacheBytes: settings.weightCacheBytes,
-                                  activationPrecision: settings.activationPrecision,
-                                  quantizedProducts: settings.quantizedProducts,
-                                  metadataOverrides: settings.metadataOverrides))
+            options: settings.text.modelOptions)
         let plan = try ChunkedTextRun.plan(model: model, textPath: settings.textPath, contextLength: settings.contextLength,
                                            chunks: settings.chunks, processEscapes: settings.processEscapes)
         let loadSeconds = Date().timeIntervalSince(loadStart)

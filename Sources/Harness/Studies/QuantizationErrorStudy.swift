@@ -1,8 +1,10 @@
 import Dispatch
 import Foundation
 import GGUF
+import IMatrix
 import Kernels
 import Quantization
+import Reports
 import Weighting
 
 /// `quantize-error`: for each selected weight tensor of a model, each type and each formula,

@@ -45,7 +45,7 @@ public struct ImatrixCollection: Sendable, Equatable {
     /// when an error is thrown.
     /// - Throws: ``ImatrixError`` naming the file and entry when the sizes differ from what is
     ///   already collected (a file of another model).
-    public mutating func add(_ file: StoredImatrix, chunkSize: Int) throws(ImatrixError) {
+    public mutating func add(_ file: ImportanceMatrix, chunkSize: Int) throws(ImatrixError) {
         var updated = entries
         for stored in file.entries {
             switch file.format {
@@ -86,7 +86,7 @@ public struct ImatrixCollection: Sendable, Equatable {
 
     /// Checks that two collections describe the same model: every entry both have must have
     /// the same number of values, and they must share at least one entry.
-    public static func checkCompatible(_ files: [StoredImatrix]) throws(ImatrixError) {
+    public static func checkCompatible(_ files: [ImportanceMatrix]) throws(ImatrixError) {
         guard let first = files.first else { return }
         var sizes: [String: (Int, String)] = [:]
         for entry in first.entries { sizes[entry.name] = (entry.values.count, first.path) }

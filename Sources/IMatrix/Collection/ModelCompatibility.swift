@@ -11,7 +11,7 @@ public enum ModelCompatibility {
 
     /// - Throws: ``ImatrixError`` naming the imatrix file and the entry when an entry is not a
     ///   tensor of the model or has the wrong number of values.
-    public static func check(_ file: StoredImatrix, against model: GGUFFile) throws(ImatrixError) {
+    public static func check(_ file: ImportanceMatrix, against model: GGUFFile) throws(ImatrixError) {
         for entry in file.entries {
             guard let tensor = model.tensorIfPresent(named: entry.name) else {
                 throw ImatrixError(file: file.path, field: entry.name,

@@ -19,7 +19,7 @@ public enum ImatrixGGUFFormat {
     ///   reverse, a non-F32 tensor, a sums shape that does not match its counts, a count that
     ///   is negative, fractional beyond rounding or too large for 64 bits, a negative or
     ///   non-finite sum, a negative chunk count or a chunk size below 1.
-    public static func decode(path: String) throws(ImatrixError) -> StoredImatrix {
+    public static func decode(path: String) throws(ImatrixError) -> ImportanceMatrix {
         let file: GGUFFile
         do { file = try GGUFFile(path: path) } catch { throw ImatrixError(file: path, field: error.field, message: error.message) }
         let metadata = file.metadata
@@ -58,7 +58,7 @@ public enum ImatrixGGUFFormat {
                 if sums[name] == nil { names.append(name) }
             }
         }
-        var entries: [StoredImatrix.Entry] = []
+        var entries: [ImportanceMatrix.Entry] = []
         for name in names {
             guard let sumsTensor = sums[name], let countsTensor = counts[name] else {
                 let missing = sums[name] == nil ? sumsSuffix : countsSuffix
@@ -90,11 +90,11 @@ public enum ImatrixGGUFFormat {
             if let bad = rawCounts.firstIndex(where: { !$0.isFinite || $0 < 0 || $0 >= maximumCount }) {
                 throw invalid("\(countsTensor.name)[\(bad)]", "invalid token count \(rawCounts[bad])")
             }
-            entries.append(StoredImatrix.Entry(name: name, values: values,
+            entries.append(ImportanceMatrix.Entry(name: name, values: values,
                                                counts: rawCounts.map { Int64($0.rounded(.toNearestOrAwayFromZero)) }))
         }
         guard !entries.isEmpty else { throw invalid("tensors", "no NAME.in_sum2 / NAME.counts pairs in the file") }
-        return StoredImatrix(path: path, format: .gguf, entries: entries, datasets: datasets,
+        return ImportanceMatrix(path: path, format: .gguf, entries: entries, datasets: datasets,
                              chunkCount: chunkCount, chunkSize: chunkSize)
     }
 

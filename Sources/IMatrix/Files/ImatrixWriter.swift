@@ -16,14 +16,14 @@ public struct ImatrixWriter: Sendable {
         public var byteCount: Int
     }
 
-    public var format: StoredImatrix.Format
+    public var format: ImportanceMatrix.Format
     /// `imatrix.chunk_size` (GGUF) and `C` in the legacy `ncall = ⌈max count / C⌉`.
     public var chunkSize: Int
     public var policy: PartialDataPolicy
 
     /// - Parameter policy: nil means the format's llama.cpp default (`keep`; the legacy
     ///   format always stores missing experts as importance 1).
-    public init(format: StoredImatrix.Format, chunkSize: Int, policy: PartialDataPolicy? = nil) {
+    public init(format: ImportanceMatrix.Format, chunkSize: Int, policy: PartialDataPolicy? = nil) {
         self.format = format
         self.chunkSize = chunkSize
         self.policy = policy ?? .keep

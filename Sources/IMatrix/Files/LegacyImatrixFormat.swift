@@ -11,14 +11,14 @@ public enum LegacyImatrixFormat {
     /// Parses a legacy file's bytes.
     /// - Throws: ``ImatrixError`` naming the entry and field where the bytes run out or a
     ///   value is invalid.
-    public static func decode(_ bytes: [UInt8], path: String) throws(ImatrixError) -> StoredImatrix {
+    public static func decode(_ bytes: [UInt8], path: String) throws(ImatrixError) -> ImportanceMatrix {
         var reader = LittleEndianReader(bytes: bytes, path: path)
         let entryCount = try reader.int32("n_entries")
         guard entryCount >= 1 else {
             throw ImatrixError(file: path, field: "n_entries",
                                message: "\(entryCount) entries: neither a GGUF imatrix nor a legacy imatrix.dat")
         }
-        var entries: [StoredImatrix.Entry] = []
+        var entries: [ImportanceMatrix.Entry] = []
         var seen = Set<String>()
         for index in 0..<Int(entryCount) {
             let length = try reader.int32("entry \(index) name length")
@@ -44,7 +44,7 @@ public enum LegacyImatrixFormat {
             if let bad = values.firstIndex(where: { $0 < 0 }) {
                 throw ImatrixError(file: path, field: "\(name).values[\(bad)]", message: "negative sum of squares \(values[bad])")
             }
-            entries.append(StoredImatrix.Entry(name: name, values: values, counts: [Int64(calls)]))
+            entries.append(ImportanceMatrix.Entry(name: name, values: values, counts: [Int64(calls)]))
         }
         var datasets: [String] = []
         var chunkCount: Int?
@@ -61,7 +61,7 @@ public enum LegacyImatrixFormat {
                 throw ImatrixError(file: path, field: "trailer", message: "\(bytes.count - reader.offset) unexpected bytes after the dataset name")
             }
         }
-        return StoredImatrix(path: path, format: .dat, entries: entries, datasets: datasets,
+        return ImportanceMatrix(path: path, format: .dat, entries: entries, datasets: datasets,
                              chunkCount: chunkCount, chunkSize: nil)
     }
 

@@ -88,7 +88,7 @@ public struct ExpertCoverage: Sendable, Equatable, Encodable {
     /// - Throws: ``ImatrixError`` naming the imatrix file and entry when an entry's size differs
     ///   from the model's tensor (columns × experts), or its per-expert counts from the model's
     ///   expert count.
-    public init(file: StoredImatrix, model: ModelTensorShapes? = nil,
+    public init(file: ImportanceMatrix, model: ModelTensorShapes? = nil,
                 minimumTokens: Int = ExpertCoverage.defaultMinimumTokens) throws(ImatrixError) {
         var notInModel: [String] = []
         if let model {

@@ -2,7 +2,7 @@
 /// entry with data, in llama.cpp's order (short tensor name ascending, then Σ(Act²)
 /// descending), CosSim against the previous block, and the per-layer weighted table.
 ///
-///     let file = try StoredImatrix.read(path: "imatrix.gguf")
+///     let file = try ImportanceMatrix.read(path: "imatrix.gguf")
 ///     var collection = ImatrixCollection()
 ///     try collection.add(file, chunkSize: file.chunkSize ?? 512)
 ///     print(ImatrixStatistics(collection: collection).text(source: "imatrix.gguf"))
