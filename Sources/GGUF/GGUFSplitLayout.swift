@@ -1,3 +1,5 @@
+import Kernels
+
 /// One file of a (possibly split) GGUF model: its mapping and where its data section starts.
 struct GGUFSplitPart: Sendable {
     let mapping: MappedFile

@@ -1,4 +1,5 @@
 import GGUF
+import Kernels
 
 /// The GGUF imatrix format (llama.cpp #9400): metadata `general.type = "imatrix"`,
 /// `imatrix.datasets`, `imatrix.chunk_count`, `imatrix.chunk_size`; per entry, in byte-wise name

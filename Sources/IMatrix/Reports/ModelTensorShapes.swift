@@ -1,4 +1,5 @@
 import GGUF
+import Kernels
 
 /// The weight shapes of a model GGUF (ggml order: `[columns, rows, experts]` for expert
 /// tensors), read from the tensor table only — no weights are loaded.

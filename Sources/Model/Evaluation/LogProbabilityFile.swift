@@ -1,5 +1,6 @@
 import Foundation
 import GGUF
+import Kernels
 
 /// A KL-divergence base file in llama-perplexity's format (`--kl-divergence-base`): the
 /// reference model's token distributions for every scored prediction of a text, so that other
