@@ -26,7 +26,7 @@ public final class LogProbabilityFile: @unchecked Sendable {
     public init(path: String) throws(EvaluationError) {
         self.path = path
         do { mapping = try MappedFile(path: path) } catch {
-            throw EvaluationError(source: path, field: "file", message: error.message)
+            throw EvaluationError(source: path, field: "file", message: error.message, cause: error)
         }
         let bytes = mapping.bytes
         guard bytes.count >= 20, Array(bytes[0..<8]) == Self.magic else {
