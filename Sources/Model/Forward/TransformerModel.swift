@@ -308,7 +308,7 @@ public final class TransformerModel {
                 input, rows: rows, project: project, operations: operations,
                 gateBuffer: space.gate.reserve(rows * width), upBuffer: space.up.reserve(rows * width),
                 buffers: space.experts, rowNames: rowNames, into: output)
-        default:
+        case (.dense, .experts), (.experts, .dense):
             preconditionFailure("block weights were bound from the same spec")
         }
     }
