@@ -83,7 +83,7 @@ public enum GGMLType: UInt32, Sendable, CaseIterable, CustomStringConvertible {
         case .tq1_0: [52]
         case .tq2_0: [64]
         case .q1_0: [0]
-        default: []
+        case .f32, .f16, .q8_K, .i8, .i16, .i32, .i64, .f64, .iq1_M, .bf16, .mxfp4, .nvfp4: []
         }
     }
 

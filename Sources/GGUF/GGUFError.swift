@@ -3,7 +3,7 @@ import Kernels
 /// An error about a GGUF file or its contents, presented as one line:
 /// `FILE: FIELD: MESSAGE`, e.g.
 /// `model.gguf: header.version: unsupported GGUF version 7 (supported: 2, 3)`.
-public struct GGUFError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct GGUFError: LocatedError, Sendable, Equatable {
     /// What went wrong, for callers and tests that branch on it.
     public enum Kind: String, Sendable, Equatable {
         case io
@@ -25,22 +25,15 @@ public struct GGUFError: Error, CustomStringConvertible, Sendable, Equatable {
         case shapeMismatch
     }
 
-    /// The file (path) the error is about; `<memory>` for data built in memory.
-    public var file: String
-    /// The field, key or tensor concerned, e.g. `header.version`, `tensor_infos[3].type`,
-    /// `general.alignment`.
-    public var field: String
+    /// The file, field, message and cause (``LocatedError``); the file is `<memory>` for data
+    /// built in memory, the field a key or tensor such as `header.version`,
+    /// `tensor_infos[3].type`, `general.alignment`.
+    public var located: LocatedMessage
     /// The category of the error.
     public var kind: Kind
-    /// The explanation, including the offending value.
-    public var message: String
 
-    public init(file: String, field: String, kind: Kind, message: String) {
-        self.file = file
-        self.field = field
+    public init(file: String, field: String, kind: Kind, message: String, cause: (any Error)? = nil) {
+        located = LocatedMessage(file: file, field: field, message: message, cause: cause)
         self.kind = kind
-        self.message = message
     }
-
-    public var description: String { ErrorText.line("\(ErrorText.value(file, limit: 400)): \(ErrorText.value(field)): \(message)") }
 }

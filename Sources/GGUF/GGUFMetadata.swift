@@ -169,7 +169,7 @@ public struct GGUFMetadata: Sendable, Equatable {
         switch value {
         case .float32(let f): f
         case .float64(let d): Float(d)
-        default: nil
+        case .uint8, .int8, .uint16, .int16, .uint32, .int32, .bool, .string, .array, .uint64, .int64: nil
         }
     }
 

@@ -1,3 +1,5 @@
+import Kernels
+
 /// One file of a (possibly split) GGUF model: its mapping and where its data section starts.
 struct GGUFSplitPart: Sendable {
     let mapping: MappedFile
@@ -51,7 +53,7 @@ struct GGUFSplitLayout {
             let splitMapping: MappedFile
             do { splitMapping = try MappedFile(path: splitPath) } catch {
                 throw GGUFError(file: splitPath, field: "file", kind: .io,
-                                message: "split \(index + 1) of \(count) of \(path): \(error.message)")
+                                message: "split \(index + 1) of \(count) of \(path): \(error.message)", cause: error)
             }
             let split = try GGUFParser.parse(splitMapping.bytes, file: splitPath)
             guard let splitNumber = try split.metadata.intIfPresent(numberKey) else {

@@ -92,7 +92,7 @@ public enum GGUFStreamingWriter {
             }
         } catch {
             if let produced { throw produced }
-            throw GGUFError(file: path, field: "file", kind: .io, message: "cannot write: \(error.reason)")
+            throw GGUFError(file: path, field: "file", kind: .io, message: "cannot write: \(error.reason)", cause: error)
         }
     }
 }

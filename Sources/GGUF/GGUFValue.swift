@@ -44,7 +44,7 @@ public enum GGUFValue: Sendable, Equatable {
         case .int32(let v): Int(v)
         case .uint64(let v): Int(exactly: v)
         case .int64(let v): Int(v)
-        default: nil
+        case .float32, .bool, .string, .array, .float64: nil
         }
     }
 
@@ -121,7 +121,7 @@ public enum GGUFArray: Sendable, Equatable {
         case .int32(let v): v.map { Int($0) }
         case .uint64(let v): v.allSatisfy { $0 <= UInt64(Int.max) } ? v.map { Int($0) } : nil
         case .int64(let v): v.map { Int($0) }
-        default: nil
+        case .float32, .bool, .string, .array, .float64: nil
         }
     }
 }

@@ -117,7 +117,7 @@ public struct GGUFWriter: Sendable {
         do {
             try AtomicFile.write(serialized(), to: path)
         } catch {
-            throw GGUFError(file: path, field: "file", kind: .io, message: "cannot write: \(error.reason)")
+            throw GGUFError(file: path, field: "file", kind: .io, message: "cannot write: \(error.reason)", cause: error)
         }
     }
 }

@@ -160,7 +160,7 @@ extension GGUFValue {
         case .float64(let v): return "\(v)"
         case .bool(let v): return "\(v)"
         case .string(let v): return "'\(v)'"
-        default: return typeDescription
+        case .uint8, .int8, .uint16, .int16, .uint32, .int32, .array, .uint64, .int64: return typeDescription
         }
     }
 }

@@ -104,7 +104,8 @@ public enum RowQuantizer {
         case .bf16: BFloat16.encode(row.x, count: row.count, into: out)          // ggml_fp32_to_bf16_row_ref
         case .iq1_S: IQ1SQuantizer.quantize(row, into: out)
         case .iq1_M: IQ1MQuantizer.quantize(row, into: out)
-        default: preconditionFailure("validated type \(type.name) has no quantizer")
+        case .f32, .q8_1, .q8_K, .i8, .i16, .i32, .i64, .f64, .mxfp4, .nvfp4, .q1_0:
+            preconditionFailure("validated type \(type.name) has no quantizer")
         }
     }
 }

@@ -24,7 +24,8 @@ public struct TextInput: Sendable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw TextInputError(path: path, message: "cannot read the text file (\((error as NSError).localizedDescription))")
+            throw TextInputError(path: path, message: "cannot read the text file (\((error as NSError).localizedDescription))",
+                                 cause: error)
         }
         var bytes = [UInt8](data)
         if bytes.last == 0x0A { bytes.removeLast() }
@@ -38,9 +39,20 @@ public struct TextInput: Sendable {
     }
 }
 
-/// A text file that cannot be read.
+/// A text file that cannot be read, as one line `PATH: MESSAGE` (no field: the whole file).
 public struct TextInputError: Error, CustomStringConvertible, Sendable {
+    /// The text file.
     public let path: String
+    /// Why it cannot be read.
     public let message: String
-    public var description: String { ErrorText.line("\(ErrorText.value(path, limit: 400)): \(message)") }
+    /// The system's error, whose explanation `message` restates.
+    public let cause: (any Error)?
+
+    public init(path: String, message: String, cause: (any Error)? = nil) {
+        self.path = path
+        self.message = message
+        self.cause = cause
+    }
+
+    public var description: String { ErrorText.line("\(ErrorText.value(path, limit: LocatedMessage.fileLimit)): \(message)") }
 }

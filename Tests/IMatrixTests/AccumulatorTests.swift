@@ -1,5 +1,6 @@
 import GGUF
 import IMatrix
+import Kernels
 import Model
 import Testing
 import TestSupport

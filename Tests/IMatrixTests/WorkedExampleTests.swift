@@ -1,5 +1,6 @@
 import Foundation
 import IMatrix
+import Kernels
 import Testing
 import TestSupport
 

@@ -1,5 +1,6 @@
 import Foundation
 import GGUF
+import Kernels
 import Model
 import Testing
 

@@ -1,4 +1,5 @@
 import GGUF
+import Kernels
 import Model
 import Testing
 

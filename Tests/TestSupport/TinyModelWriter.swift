@@ -121,7 +121,9 @@ public enum TinyModelWriter {
         case .f32: try writer.addTensor(name: name, shape: shape, float32: values)
         case .f16: try writer.addTensor(name: name, shape: shape, float16: values)
         case .mxfp4: try writer.addTensor(name: name, type: .mxfp4, shape: shape, data: MXFP4Encoder.encode(values))
-        default:
+        case .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q8_1, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .q8_K, .iq2_XXS, .iq2_XS,
+             .iq3_XXS, .iq1_S, .iq4_NL, .iq3_S, .iq2_S, .iq4_XS, .i8, .i16, .i32, .i64, .f64, .iq1_M, .bf16, .tq1_0,
+             .tq2_0, .nvfp4, .q1_0:
             let rowLength = shape[0], rows = values.count / rowLength
             var bytes = [UInt8](repeating: 0, count: RowQuantizer.byteCount(type, rowCount: rows, rowLength: rowLength))
             try values.withUnsafeBufferPointer { source in

@@ -1,6 +1,7 @@
 import Foundation
 import GGUF
 import IMatrix
+import Kernels
 import Testing
 import TestSupport
 

@@ -11,7 +11,7 @@ enum DiagnosisFormulas {
         var result: [String: any WeightFormula] = [:]
         if let formula {
             do { result["*"] = try FormulaRegistry.standard.parse(formula) } catch {
-                throw EvaluationError(source: "--formula", field: "formula", message: error.description)
+                throw EvaluationError(source: "--formula", field: "formula", message: error.description, cause: error)
             }
         }
         if let sweepDirectory {
@@ -22,7 +22,7 @@ enum DiagnosisFormulas {
             let records = try SweepResultsFile.read(path: path).records
             for (type, best) in bestFormulas(records) {
                 do { result[type] = try FormulaRegistry.standard.parse(best) } catch {
-                    throw EvaluationError(source: path, field: "formula", message: "'\(best)': \(error.description)")
+                    throw EvaluationError(source: path, field: "formula", message: "'\(best)': \(error.description)", cause: error)
                 }
             }
         }

@@ -27,7 +27,9 @@ enum SyntheticBlocks {
             case .q8_K: withUnsafeBytes(of: Float(0.01).bitPattern.littleEndian) { field in
                 for k in 0..<4 { bytes[base + k] = field[k] }
             }
-            default: break
+            case .f32, .f16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q8_1, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .iq2_XXS,
+                 .iq2_XS, .iq3_XXS, .iq1_S, .iq4_NL, .iq3_S, .iq2_S, .iq4_XS, .i8, .i16, .i32, .i64, .f64, .iq1_M,
+                 .bf16, .tq1_0, .tq2_0, .nvfp4, .q1_0: break
             }
         }
         if type == .f32 {

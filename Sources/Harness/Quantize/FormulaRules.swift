@@ -34,17 +34,17 @@ public struct FormulaRules: Sendable {
             whole = error
         }
         guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex else {
-            throw QuantizeError(file: "--formula", field: argument, message: "\(whole)")
+            throw QuantizeError(file: "--formula", field: argument, message: "\(whole)", cause: whole)
         }
         let pattern = String(argument[..<equals])
         let text = String(argument[argument.index(after: equals)...])
         let formula: any WeightFormula
         do { formula = try registry.parse(text) } catch {
-            throw QuantizeError(file: "--formula", field: argument, message: "\(error)")
+            throw QuantizeError(file: "--formula", field: argument, message: "\(error)", cause: error)
         }
         let regex: Regex<AnyRegexOutput>
         do { regex = try Regex(pattern) } catch {
-            throw QuantizeError(file: "--formula", field: argument, message: "'\(pattern)' is not a regular expression")
+            throw QuantizeError(file: "--formula", field: argument, message: "'\(pattern)' is not a regular expression", cause: error)
         }
         rules.append(Rule(pattern: pattern, regex: regex, formula: formula))
     }

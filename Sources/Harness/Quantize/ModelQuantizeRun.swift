@@ -107,7 +107,7 @@ public enum ModelQuantizeRun {
                 let tensor = plan[index]
                 do throws(QuantizeError) { try converter.convert(tensor, into: buffer) } catch {
                     failure = error
-                    throw GGUFError(file: path, field: tensor.name, kind: .io, message: error.description)
+                    throw GGUFError(file: path, field: tensor.name, kind: .io, message: error.description, cause: error)
                 }
             }
             if let previous { file.releasePages(of: previous) }

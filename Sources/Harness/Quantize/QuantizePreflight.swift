@@ -25,7 +25,7 @@ enum QuantizePreflight {
         }
         let plan: [PlannedTensor]
         do { plan = try TensorTypePlanner.plan(inputs, model: model, options: options) } catch {
-            throw QuantizeError(file: file.path, field: error.tensor, message: error.message)
+            throw QuantizeError(file: file.path, field: error.tensor, message: error.message, cause: error)
         }
         try checkFormulas(settings, names: plan.map(\.name), importance: importance)
         if let importance { try checkImportance(importance, plan: plan, model: file.path) }

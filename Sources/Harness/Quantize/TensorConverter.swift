@@ -17,7 +17,7 @@ struct TensorConverter {
 
     func convert(_ plan: PlannedTensor, into output: UnsafeMutableRawBufferPointer) throws(QuantizeError) {
         let info: GGUFTensorInfo
-        do { info = try file.tensor(named: plan.name) } catch { throw QuantizeError(file: file.path, field: plan.name, message: error.message) }
+        do { info = try file.tensor(named: plan.name) } catch { throw QuantizeError(file: file.path, field: plan.name, message: error.message, cause: error) }
         defer { file.releasePages(of: info) }
         let rowLength = info.rowLength
         let rowsPerMatrix = info.shape.count > 1 ? info.shape[1] : 1
@@ -46,7 +46,7 @@ struct TensorConverter {
                         try FormulaQuantizer.quantize(plan.targetType, formula: formula, rows: rows, rowCount: count, rowLength: rowLength,
                                                       importance: slice?.values, tokenCount: slice?.tokenCount ?? 0, into: target, threads: threads)
                     } catch {
-                        throw QuantizeError(file: file.path, field: plan.name, message: error.description)
+                        throw QuantizeError(file: file.path, field: plan.name, message: error.description, cause: error)
                     }
                 }
                 row += count
@@ -61,7 +61,7 @@ struct TensorConverter {
             try Dequantizer.dequantize(info.type, from: bytes, elementCount: rows * info.rowLength, into: buffer,
                                        threads: threads, tensorName: info.name, file: file.path)
         } catch {
-            throw QuantizeError(file: file.path, field: info.name, message: error.message)
+            throw QuantizeError(file: file.path, field: info.name, message: error.message, cause: error)
         }
         return UnsafePointer(buffer)
     }
@@ -75,7 +75,7 @@ struct TensorConverter {
         do {
             return try importance.slices(for: plan.name, columns: columns, matrices: matrices, zeroCount: .ones)
         } catch {
-            throw QuantizeError(file: importance.path, field: plan.name, message: error.message)
+            throw QuantizeError(file: importance.path, field: plan.name, message: error.message, cause: error)
         }
     }
 

@@ -4,15 +4,23 @@ import Kernels
 /// Writes report files (SVG, HTML) atomically, with one-line errors naming the path.
 public enum ReportFile {
     /// A report that could not be written: `PATH: output: cannot write: REASON`.
-    public struct WriteError: Error, CustomStringConvertible, Sendable {
-        public let path: String
-        public let reason: String
-        public var description: String { "\(path): output: cannot write: \(reason)" }
+    public struct WriteError: LocatedError, Sendable {
+        /// The path, the field `output`, `cannot write: REASON` and the cause (``LocatedError``).
+        public var located: LocatedMessage
+        /// The report's path: the located error's file.
+        public var path: String { located.file }
+
+        public init(path: String, reason: String, cause: (any Error)? = nil) {
+            located = LocatedMessage(file: path, field: "output", message: "cannot write: \(reason)", cause: cause)
+        }
+
+        /// `PATH: output: cannot write: REASON` as given (``LocatedMessage/verbatim``): `imx` escapes the whole line.
+        public var description: String { located.verbatim }
     }
 
     /// Writes `text` as UTF-8 to `path` (temporary file, then rename).
     public static func write(_ text: String, to path: String) throws(WriteError) {
-        do { try AtomicFile.write(Array(text.utf8), to: path) } catch { throw WriteError(path: path, reason: error.reason) }
+        do { try AtomicFile.write(Array(text.utf8), to: path) } catch { throw WriteError(path: path, reason: error.reason, cause: error) }
     }
 
     /// Creates `directory` (and its parents) if it does not exist.
@@ -23,7 +31,7 @@ public enum ReportFile {
             return
         }
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
-            throw WriteError(path: directory, reason: "cannot create the directory (\(error.localizedDescription))")
+            throw WriteError(path: directory, reason: "cannot create the directory (\(error.localizedDescription))", cause: error)
         }
     }
 }

@@ -169,7 +169,7 @@ public enum SyntheticModelWriter {
                     try RowQuantizer.quantize(type, rows: scratch, rowCount: count, rowLength: rowLength, importance: nil,
                                               into: buffer.baseAddress! + first * rowBytes, threads: threads)
                 } catch {
-                    throw GGUFError(file: "<synthesize>", field: tensor.descriptor.name, kind: .invalidValue, message: error.description)
+                    throw GGUFError(file: "<synthesize>", field: tensor.descriptor.name, kind: .invalidValue, message: error.description, cause: error)
                 }
             }
             first += count

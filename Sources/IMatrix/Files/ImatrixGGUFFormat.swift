@@ -1,4 +1,5 @@
 import GGUF
+import Kernels
 
 /// The GGUF imatrix format (llama.cpp #9400): metadata `general.type = "imatrix"`,
 /// `imatrix.datasets`, `imatrix.chunk_count`, `imatrix.chunk_size`; per entry, in byte-wise name
@@ -21,9 +22,11 @@ public enum ImatrixGGUFFormat {
     ///   non-finite sum, a negative chunk count or a chunk size below 1.
     public static func decode(path: String) throws(ImatrixError) -> ImportanceMatrix {
         let file: GGUFFile
-        do { file = try GGUFFile(path: path) } catch { throw ImatrixError(file: path, field: error.field, message: error.message) }
+        do { file = try GGUFFile(path: path) } catch { throw ImatrixError(file: path, field: error.field, message: error.message, cause: error) }
         let metadata = file.metadata
-        func invalid(_ field: String, _ message: String) -> ImatrixError { ImatrixError(file: path, field: field, message: message) }
+        func invalid(_ field: String, _ message: String, cause: (any Error)? = nil) -> ImatrixError {
+            ImatrixError(file: path, field: field, message: message, cause: cause)
+        }
         if let type = try? metadata.stringIfPresent("general.type"), type != "imatrix" {
             throw invalid("general.type", "'\(type)', not 'imatrix': this GGUF is not an importance matrix")
         }
@@ -39,7 +42,7 @@ public enum ImatrixGGUFFormat {
             chunkCount = try metadata.int("imatrix.chunk_count")
             chunkSize = try metadata.int("imatrix.chunk_size")
         } catch {
-            throw invalid(error.field, error.message)
+            throw invalid(error.field, error.message, cause: error)
         }
         guard chunkCount >= 0 else { throw invalid("imatrix.chunk_count", "negative chunk count \(chunkCount)") }
         guard chunkSize >= 1 else { throw invalid("imatrix.chunk_size", "chunk size \(chunkSize) (must be at least 1)") }
@@ -76,7 +79,7 @@ public enum ImatrixGGUFFormat {
                 values = try file.dequantize(sumsTensor, threads: 1)
                 rawCounts = try file.dequantize(countsTensor, threads: 1)
             } catch {
-                throw invalid(error.field, error.message)
+                throw invalid(error.field, error.message, cause: error)
             }
             guard !rawCounts.isEmpty, values.count % rawCounts.count == 0, !values.isEmpty else {
                 throw invalid(countsTensor.name, "\(rawCounts.count) counts do not divide \(values.count) sums")
@@ -121,7 +124,7 @@ public enum ImatrixGGUFFormat {
                 try writer.addTensor(name: tensorName(entry.name, countsSuffix),
                                      shape: matrices > 1 ? [1, matrices] : [1], float32: entry.counts.map { Float($0) })
             } catch {
-                throw ImatrixError(file: "<imatrix>", field: entry.name, message: error.message)
+                throw ImatrixError(file: "<imatrix>", field: entry.name, message: error.message, cause: error)
             }
         }
         return writer.serialized()

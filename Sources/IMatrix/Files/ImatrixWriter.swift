@@ -73,7 +73,7 @@ public struct ImatrixWriter: Sendable {
     public func write(_ collection: ImatrixCollection, to path: String) throws(ImatrixError) -> Report {
         let (bytes, report) = try encode(collection)
         do { try AtomicFile.write(bytes, to: path) } catch {
-            throw ImatrixError(file: path, field: "output", message: "cannot write: \(error.reason)")
+            throw ImatrixError(file: path, field: "output", message: "cannot write: \(error.reason)", cause: error)
         }
         return report
     }

@@ -1,4 +1,5 @@
 import GGUF
+import Kernels
 
 /// The weight shapes of a model GGUF (ggml order: `[columns, rows, experts]` for expert
 /// tensors), read from the tensor table only — no weights are loaded.
@@ -17,7 +18,7 @@ public struct ModelTensorShapes: Sendable, Equatable {
     /// - Throws: ``ImatrixError`` for an unreadable GGUF, or one that is itself an imatrix.
     public init(path: String) throws(ImatrixError) {
         let file: GGUFFile
-        do { file = try GGUFFile(path: path) } catch { throw ImatrixError(file: path, field: error.field, message: error.message) }
+        do { file = try GGUFFile(path: path) } catch { throw ImatrixError(file: path, field: error.field, message: error.message, cause: error) }
         if let type = try? file.metadata.stringIfPresent("general.type"), type == "imatrix" {
             throw ImatrixError(file: path, field: "general.type", message: "this is an imatrix, not a model (-m takes the model GGUF)")
         }

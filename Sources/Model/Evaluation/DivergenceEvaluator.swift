@@ -86,7 +86,7 @@ public struct DivergenceEvaluator {
 
     /// Compares the model with the stored reference over the plan's chunks.
     /// - Throws: ``EvaluationError`` when the file was made for another text, context or
-    ///   vocabulary; ``GGUFError`` from the forward pass.
+    ///   vocabulary; ``ModelError`` from the forward pass.
     public func compare(with reference: LogProbabilityFile, progress: (Int) -> Void = { _ in }) throws -> DivergenceStatistics {
         try check(reference)
         let positions = Array(plan.scoredPositions)

@@ -1,5 +1,6 @@
 import Foundation
 import GGUF
+import Kernels
 
 /// A KL-divergence base file in llama-perplexity's format (`--kl-divergence-base`): the
 /// reference model's token distributions for every scored prediction of a text, so that other
@@ -25,7 +26,7 @@ public final class LogProbabilityFile: @unchecked Sendable {
     public init(path: String) throws(EvaluationError) {
         self.path = path
         do { mapping = try MappedFile(path: path) } catch {
-            throw EvaluationError(source: path, field: "file", message: error.message)
+            throw EvaluationError(source: path, field: "file", message: error.message, cause: error)
         }
         let bytes = mapping.bytes
         guard bytes.count >= 20, Array(bytes[0..<8]) == Self.magic else {

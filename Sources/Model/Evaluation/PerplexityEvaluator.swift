@@ -36,7 +36,7 @@ public struct PerplexityEvaluator {
     /// Evaluates every chunk of the plan and returns the accumulated result; `progress` is
     /// called after each chunk. `observer` sees every weight product (the imatrix hook).
     public func run(observer: (any ActivationObserver)? = nil,
-                    progress: (ChunkReport) -> Void = { _ in }) throws(GGUFError) -> PerplexityAccumulator {
+                    progress: (ChunkReport) -> Void = { _ in }) throws(ModelError) -> PerplexityAccumulator {
         var total = PerplexityAccumulator()
         for firstChunk in stride(from: 0, to: plan.chunkCount, by: chunksPerBatch) {
             let chunks = firstChunk..<min(plan.chunkCount, firstChunk + chunksPerBatch)
@@ -53,14 +53,14 @@ public struct PerplexityEvaluator {
     }
 
     /// Runs `chunks` of the plan as one forward batch.
-    /// - Throws: ``GGUFError`` from the forward pass, or for a non-finite log-probability (naming
+    /// - Throws: ``ModelError`` from the forward pass, or for a non-finite log-probability (naming
     ///   the chunk and the position).
     /// - Parameter scoring: whether to compute the logits of the scored positions; without
     ///   scoring the output projection does not run at all.
     /// - Returns: per chunk, the log-probabilities of its scored predictions (empty arrays
     ///   without scoring).
     public func evaluate(chunks: Range<Int>, observer: (any ActivationObserver)?,
-                         scoring: Bool) throws(GGUFError) -> [[Double]] {
+                         scoring: Bool) throws(ModelError) -> [[Double]] {
         let positions = Array(plan.scoredPositions)
         let (tokens, targets) = plan.batch(chunks: chunks)
         var batch = TokenBatch(tokens: tokens, sequenceLength: plan.contextLength)
@@ -76,8 +76,8 @@ public struct PerplexityEvaluator {
         let logProbabilities = scorer.logProbabilities()
         if let bad = logProbabilities.firstIndex(where: { !$0.isFinite }) {
             let (chunk, index) = bad.quotientAndRemainder(dividingBy: max(1, positions.count))
-            throw GGUFError(file: model.file.path, field: model.outputTensorName, kind: .invalidValue,
-                            message: "non-finite logits in chunk \(batch.firstChunk + chunk + 1) (position \(positions[index]) of the chunk): the model's weights or activations overflow, so its perplexity is undefined")
+            throw ModelError(file: model.file.path, field: model.outputTensorName, kind: .nonFinite,
+                             message: "non-finite logits in chunk \(batch.firstChunk + chunk + 1) (position \(positions[index]) of the chunk): the model's weights or activations overflow, so its perplexity is undefined")
         }
         return (0..<chunks.count).map { offset in
             Array(logProbabilities[(offset * positions.count)..<((offset + 1) * positions.count)])

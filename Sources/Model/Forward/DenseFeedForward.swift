@@ -11,8 +11,8 @@ struct DenseFeedForward {
     /// `upBuffer` hold rows × ffn floats each.
     func run(_ x: UnsafePointer<Float>, rows: Int, project: Projection, operations: RowOperations,
              gateBuffer: UnsafeMutablePointer<Float>, upBuffer: UnsafeMutablePointer<Float>,
-             into output: UnsafeMutablePointer<Float>) throws(GGUFError) {
-        try project.sharing(x, rows: rows) { () throws(GGUFError) in
+             into output: UnsafeMutablePointer<Float>) throws(ModelError) {
+        try project.sharing(x, rows: rows) { () throws(ModelError) in
             try project(gate, input: x, rows: rows, into: gateBuffer)
             try project(up, input: x, rows: rows, into: upBuffer)
         }

@@ -39,7 +39,7 @@ struct ExpertFeedForward {
     /// - Parameter rows: names a batch row in errors (its chunk and position).
     func run(_ x: UnsafePointer<Float>, rows: Int, project: Projection, operations: RowOperations,
              gateBuffer: UnsafeMutablePointer<Float>, upBuffer: UnsafeMutablePointer<Float>,
-             buffers: Buffers, rowNames: BatchRowNames, into output: UnsafeMutablePointer<Float>) throws(GGUFError) {
+             buffers: Buffers, rowNames: BatchRowNames, into output: UnsafeMutablePointer<Float>) throws(ModelError) {
         let width = router.inFeatures
         let logits = buffers.routerLogits.reserve(rows * expertCount)
         try project(router, input: x, rows: rows, into: logits)
@@ -51,8 +51,8 @@ struct ExpertFeedForward {
               threads: operations.threads)
         // Non-finite router logits select no expert (id −1): stop before anything indexes by it.
         for slot in 0..<(rows * usedCount) where selected[slot] < 0 || !weights[slot].isFinite {
-            throw GGUFError(file: rowNames.source, field: router.name, kind: .invalidValue,
-                            message: "non-finite router logits for \(rowNames.describe(slot / usedCount)): the router's weights or its input overflow")
+            throw ModelError(file: rowNames.source, field: router.name, kind: .nonFinite,
+                             message: "non-finite router logits for \(rowNames.describe(slot / usedCount)): the router's weights or its input overflow")
         }
 
         // Tokens of each expert, in token order, and where each expert's list starts.
@@ -84,7 +84,7 @@ struct ExpertFeedForward {
                                      tokenIndices: UnsafeBufferPointer(start: UnsafePointer(indices), count: count),
                                      selectedExperts: allSelected, usedCount: usedCount)
             operations.gather(x, width: width, indices: indices, count: count, into: expertInput)
-            try project.sharing(expertInput, rows: count) { () throws(GGUFError) in
+            try project.sharing(expertInput, rows: count) { () throws(ModelError) in
                 try project(gate, input: expertInput, rows: count, into: gateBuffer, expert: expert, routing: routing)
                 try project(up, input: expertInput, rows: count, into: upBuffer, expert: expert, routing: routing)
             }

@@ -32,7 +32,7 @@ struct LatentAttentionProjection {
     func run(_ normed: UnsafePointer<Float>, rows: Int, rotary: RotaryTable, project: Projection,
              operations: RowOperations, buffers: Buffers, threads: Int,
              query: UnsafeMutablePointer<Float>, key: UnsafeMutablePointer<Float>,
-             value: UnsafeMutablePointer<Float>) throws(GGUFError) {
+             value: UnsafeMutablePointer<Float>) throws(ModelError) {
         let rank = latent.keyValueRank, rope = latent.positionLength, nope = latent.noPositionLength
         let heads = spec.headCount, headWidth = spec.keyLength, valueWidth = spec.valueLength
         let latentWidth = rank + rope
@@ -41,7 +41,7 @@ struct LatentAttentionProjection {
         let absorbed = latent.absorbedValueLength != nil
         let queryHeadWidth = latent.queryHeadWidth
         let fullQuery = absorbed ? buffers.fullQuery.reserve(rows * heads * queryHeadWidth) : query
-        try project.sharing(normed, rows: rows) { () throws(GGUFError) in
+        try project.sharing(normed, rows: rows) { () throws(ModelError) in
             try project(weights.queryA, input: normed, rows: rows, into: queryA ?? fullQuery)
             try project(weights.keyValueA, input: normed, rows: rows, into: keyValueA)
         }
@@ -84,7 +84,7 @@ struct LatentAttentionProjection {
     private func absorb(fullQuery: UnsafeMutablePointer<Float>, compressed: UnsafeMutablePointer<Float>,
                         keyValueA: UnsafeMutablePointer<Float>, rows: Int, project: Projection,
                         buffers: Buffers, query: UnsafeMutablePointer<Float>,
-                        key: UnsafeMutablePointer<Float>, value: UnsafeMutablePointer<Float>) throws(GGUFError) {
+                        key: UnsafeMutablePointer<Float>, value: UnsafeMutablePointer<Float>) throws(ModelError) {
         guard let keyB = weights.keyB else { preconditionFailure("bound from the same spec") }
         let rank = latent.keyValueRank, rope = latent.positionLength, nope = latent.noPositionLength
         let heads = spec.headCount, queryHeadWidth = latent.queryHeadWidth, attentionWidth = rank + rope
@@ -110,7 +110,7 @@ struct LatentAttentionProjection {
     /// The absorbed layout's last step: head h's latent output (rows × heads·rank) through
     /// `attn_v_b`(h) into its `absorbedValueLength` columns of `output`.
     func expandValues(_ latentOutput: UnsafePointer<Float>, rows: Int, project: Projection, buffers: Buffers,
-                      into output: UnsafeMutablePointer<Float>) throws(GGUFError) {
+                      into output: UnsafeMutablePointer<Float>) throws(ModelError) {
         guard let valueB = weights.valueB, let width = latent.absorbedValueLength else { return }
         let rank = latent.keyValueRank, heads = spec.headCount
         let input = buffers.headInput.reserve(rows * rank), result = buffers.headOutput.reserve(rows * width)

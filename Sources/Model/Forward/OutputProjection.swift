@@ -17,7 +17,7 @@ struct OutputProjection {
     static let maximumRowsPerProduct = 1024
 
     func run(_ x: UnsafePointer<Float>, rows: Int, request: LogitsRequest,
-             weightScratch: FloatBuffer, logitsScratch: FloatBuffer) throws(GGUFError) {
+             weightScratch: FloatBuffer, logitsScratch: FloatBuffer) throws(ModelError) {
         let vocabulary = weight.outFeatures, width = weight.inFeatures
         if store.usesQuantizedProduct(weight) {
             runQuantized(x, rows: rows, request: request, logitsScratch: logitsScratch)

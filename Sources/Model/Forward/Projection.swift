@@ -19,7 +19,7 @@ struct Projection {
 
     /// Runs `body`, whose products all take `input` (`rows` rows), rounding it to 8-bit
     /// blocks only once per block size.
-    func sharing<Result>(_ input: UnsafePointer<Float>, rows: Int, _ body: () throws(GGUFError) -> Result) throws(GGUFError) -> Result {
+    func sharing<Result>(_ input: UnsafePointer<Float>, rows: Int, _ body: () throws(ModelError) -> Result) throws(ModelError) -> Result {
         quantizedInputs.sharedInput = (input, rows)
         defer { quantizedInputs.endSharing() }
         return try body()
@@ -27,7 +27,7 @@ struct Projection {
 
     func callAsFunction(_ weight: LinearWeight, input: UnsafePointer<Float>, rows: Int,
                         into output: UnsafeMutablePointer<Float>, expert: Int = 0,
-                        routing: ExpertRows? = nil) throws(GGUFError) {
+                        routing: ExpertRows? = nil) throws(ModelError) {
         guard rows > 0 else { return }
         observer?.observe(ObservedActivation(tensorName: weight.name, input: input, rows: rows,
                                              columns: weight.inFeatures, expert: routing))

@@ -112,10 +112,12 @@ public final class TransformerModel {
     ///     `logits` is nil (the product itself then does not run).
     ///   - logits: the positions whose logits are computed and their consumer; nil skips the
     ///     output projection entirely.
-    /// - Throws: ``GGUFError`` for a token id outside the vocabulary, a sequence longer than the
-    ///   context length, a requested position outside the sequence, or a dequantization failure.
+    /// - Throws: ``ModelError``: ``ModelError/Kind/batch`` for a token id outside the vocabulary,
+    ///   a sequence longer than the context length or a requested position outside the sequence;
+    ///   ``ModelError/Kind/nonFinite`` for non-finite router logits; ``ModelError/Kind/weights``
+    ///   (wrapping the ``GGUFError``) for a dequantization failure.
     public func evaluate(_ batch: TokenBatch, observer: (any ActivationObserver)? = nil,
-                         logits: LogitsRequest? = nil) throws(GGUFError) {
+                         logits: LogitsRequest? = nil) throws(ModelError) {
         try validate(batch, logits: logits)
         let tokenCount = batch.tokens.count
         let width = spec.embeddingLength
@@ -213,16 +215,16 @@ public final class TransformerModel {
     // MARK: - Steps
 
     /// Embedding rows of `tokens` (scaled for Gemma) into `hidden`.
-    private func embed(_ tokens: [Int32], into hidden: UnsafeMutablePointer<Float>) throws(GGUFError) {
+    private func embed(_ tokens: [Int32], into hidden: UnsafeMutablePointer<Float>) throws(ModelError) {
         let width = spec.embeddingLength, scale = spec.embeddingScale
         let weight = tokenEmbedding
-        let failure = Mutex<GGUFError?>(nil)
+        let failure = Mutex<ModelError?>(nil)
         tokens.withUnsafeBufferPointer { tokens in
             Parallel.forEachRange(count: tokens.count, threads: options.threads, grain: 16) { range in
                 for index in range {
                     let row = Int(tokens[index])
                     let destination = hidden + index * width
-                    do throws(GGUFError) {
+                    do throws(ModelError) {
                         let values = try store.rows(weight, row..<(row + 1), scratch: destination, threads: 1)
                         if values != UnsafePointer(destination) { destination.update(from: values, count: width) }
                     } catch {
@@ -240,7 +242,7 @@ public final class TransformerModel {
     /// q, k, v projections (with biases, q/k norms and RoPE) and attention; returns the
     /// concatenated head outputs (rows × attentionOutputWidth) in the workspace.
     private func attend(_ normed: UnsafePointer<Float>, rows: Int, batch: TokenBatch, layer: Int, block: BlockWeights,
-                        project: Projection, operations: RowOperations) throws(GGUFError) -> UnsafeMutablePointer<Float> {
+                        project: Projection, operations: RowOperations) throws(ModelError) -> UnsafeMutablePointer<Float> {
         let space = workspace
         let query = space.query.reserve(rows * spec.queryWidth)
         let key = space.key.reserve(rows * spec.keyWidth)
@@ -248,7 +250,7 @@ public final class TransformerModel {
         let table = rotaryTable(layer: layer, length: batch.sequenceLength)
         switch block.projections {
         case .standard(let queryWeight, let keyWeight, let valueWeight):
-            try project.sharing(normed, rows: rows) { () throws(GGUFError) in
+            try project.sharing(normed, rows: rows) { () throws(ModelError) in
                 try project(queryWeight, input: normed, rows: rows, into: query)
                 try project(keyWeight, input: normed, rows: rows, into: key)
                 try project(valueWeight, input: normed, rows: rows, into: value)
@@ -292,7 +294,7 @@ public final class TransformerModel {
 
     private func feedForward(_ block: BlockWeights, layer: Int, input: UnsafePointer<Float>, rows: Int, project: Projection,
                              operations: RowOperations, rowNames: BatchRowNames,
-                             into output: UnsafeMutablePointer<Float>) throws(GGUFError) {
+                             into output: UnsafeMutablePointer<Float>) throws(ModelError) {
         let space = workspace
         switch (block.feedForward, spec.layers[layer].feedForward) {
         case (.dense(let weights), .dense(_, let activation)):
@@ -306,7 +308,7 @@ public final class TransformerModel {
                 input, rows: rows, project: project, operations: operations,
                 gateBuffer: space.gate.reserve(rows * width), upBuffer: space.up.reserve(rows * width),
                 buffers: space.experts, rowNames: rowNames, into: output)
-        default:
+        case (.dense, .experts), (.experts, .dense):
             preconditionFailure("block weights were bound from the same spec")
         }
     }
@@ -347,9 +349,9 @@ public final class TransformerModel {
         return rows
     }
 
-    private func validate(_ batch: TokenBatch, logits: LogitsRequest?) throws(GGUFError) {
-        func invalid(_ field: String, _ message: String) -> GGUFError {
-            GGUFError(file: file.path, field: field, kind: .invalidValue, message: message)
+    private func validate(_ batch: TokenBatch, logits: LogitsRequest?) throws(ModelError) {
+        func invalid(_ field: String, _ message: String) -> ModelError {
+            ModelError(file: file.path, field: field, kind: .batch, message: message)
         }
         guard batch.sequenceLength <= spec.contextLength else {
             throw invalid("\(spec.family.rawValue).context_length",

@@ -98,7 +98,7 @@ final class WeightStore {
 
     /// Expert `expert`'s matrix of `weight` as `outFeatures × inFeatures` float32, valid until
     /// the next call (it may live in the shared scratch buffer).
-    func matrix(_ weight: LinearWeight, expert: Int = 0) throws(GGUFError) -> UnsafePointer<Float> {
+    func matrix(_ weight: LinearWeight, expert: Int = 0) throws(ModelError) -> UnsafePointer<Float> {
         let rows = (expert * weight.outFeatures)..<((expert + 1) * weight.outFeatures)
         return try self.rows(weight, rows, scratch: weight.isResident ? scratch.pointer : scratch.reserve(weight.matrixElementCount))
     }
@@ -107,14 +107,18 @@ final class WeightStore {
     /// or a pointer into the replacement, the cache or the mapping when the tensor is resident. `threads`
     /// overrides the store's thread count (1 inside a caller's own parallel loop).
     func rows(_ weight: LinearWeight, _ rows: Range<Int>, scratch destination: UnsafeMutablePointer<Float>,
-              threads: Int? = nil) throws(GGUFError) -> UnsafePointer<Float> {
+              threads: Int? = nil) throws(ModelError) -> UnsafePointer<Float> {
         let offset = rows.lowerBound * weight.inFeatures
         if let replacement = weight.replacement { return UnsafePointer(replacement + offset) }
         if let cached = weight.cached { return UnsafePointer(cached + offset) }
         if let direct = weight.direct { return direct + offset }
-        try file.dequantizeRows(weight.tensor, rows: rows,
-                                into: UnsafeMutableBufferPointer(start: destination, count: rows.count * weight.inFeatures),
-                                threads: threads ?? self.threads)
+        do {
+            try file.dequantizeRows(weight.tensor, rows: rows,
+                                    into: UnsafeMutableBufferPointer(start: destination, count: rows.count * weight.inFeatures),
+                                    threads: threads ?? self.threads)
+        } catch {
+            throw ModelError(reading: error)
+        }
         releaseAfterUse(weight, rows: rows)
         return UnsafePointer(destination)
     }

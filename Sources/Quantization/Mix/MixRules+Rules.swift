@@ -84,7 +84,7 @@ extension MixRules {
             let (layer, layers) = try layerInfo(index, name: name)
             if category == .feedForwardGate { countGate() } else { countUp() }
             return fileType.is("IQ3_XS") && layer >= layers / 8 && layer < 7 * layers / 8 ? .iq3_XXS : type
-        default:
+        case .tokenEmbedding, .attentionV, .attentionKVB, .output, .other:
             return type
         }
     }

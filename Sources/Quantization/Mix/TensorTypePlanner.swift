@@ -155,7 +155,8 @@ public enum TensorTypePlanner {
         switch type {
         case .iq3_XXS, .iq2_XXS, .iq2_XS, .iq2_S, .iq1_M, .iq1_S: return true
         case .q2_K: return fileType.is("Q2_K_S")
-        default: return false
+        case .f32, .f16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q8_1, .q3_K, .q4_K, .q5_K, .q6_K, .q8_K, .iq4_NL, .iq3_S,
+             .iq4_XS, .i8, .i16, .i32, .i64, .f64, .bf16, .tq1_0, .tq2_0, .mxfp4, .nvfp4, .q1_0: return false
         }
     }
 

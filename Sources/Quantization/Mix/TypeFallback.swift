@@ -15,7 +15,8 @@ public enum TypeFallback {
         case .q4_K: fallback = .q5_0
         case .q5_K: fallback = .q5_1
         case .q6_K: fallback = .q8_0
-        default:
+        case .f32, .f16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q8_1, .q8_K, .iq4_NL, .i8, .i16, .i32, .i64, .f64, .bf16,
+             .mxfp4, .nvfp4, .q1_0:
             guard type.blockSize <= 32 else {
                 throw MixError(tensor: tensor, message: "no tensor type fallback is defined for type \(type.name)")
             }

@@ -17,7 +17,7 @@ struct ExpressionProgram: Sendable {
         var arity: Int {
             switch self {
             case .pow, .min, .max: 2
-            default: 1
+            case .sqrt, .abs, .log, .exp: 1
             }
         }
     }

@@ -25,7 +25,7 @@ public enum FormulaGrid {
             case .string(let text):
                 let formula: any WeightFormula
                 do { formula = try registry.parse(text) } catch {
-                    throw SweepConfigError(file: file, path: path, message: error.description)
+                    throw SweepConfigError(file: file, path: path, message: error.description, cause: error)
                 }
                 let family = text.split(separator: "(").first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? text
                 points.append(FormulaPoint(formula: formula, family: registry.names.contains(family) ? family : "expr", parameters: [:]))
@@ -67,7 +67,7 @@ public enum FormulaGrid {
                     let text = String(decoding: (try? JSONEncoder().encode(JSONValue.object(fixed))) ?? Data(), as: UTF8.self)
                     let formula: any WeightFormula
                     do { formula = try registry.parse(text) } catch {
-                        throw SweepConfigError(file: file, path: path, message: error.description)
+                        throw SweepConfigError(file: file, path: path, message: error.description, cause: error)
                     }
                     points.append(FormulaPoint(formula: formula, family: family, parameters: combination))
                 }

@@ -2,18 +2,18 @@ import Kernels
 
 /// A config that cannot run, as one line: `CONFIG: JSON.PATH: message`
 /// (e.g. `quickstart.json: formulas[2].lambda: the grid is empty`).
-public struct SweepConfigError: Error, CustomStringConvertible, Sendable, Equatable {
-    /// The config file.
-    public var file: String
-    /// Where in the JSON (`recipe[0].tensors`), or the file's own field (`results.jsonl`).
-    public var path: String
-    public var message: String
+public struct SweepConfigError: LocatedError, Sendable, Equatable {
+    /// The config file, where in the JSON (`recipe[0].tensors`) or the file's own field
+    /// (`results.jsonl`), the explanation and its cause (``LocatedError``).
+    public var located: LocatedMessage
 
-    public init(file: String, path: String, message: String) {
-        self.file = file
-        self.path = path
-        self.message = message
+    /// Where in the JSON, or the file's own field: the located error's field.
+    public var path: String {
+        get { located.field }
+        set { located.field = newValue }
     }
 
-    public var description: String { ErrorText.line("\(ErrorText.value(file, limit: 400)): \(ErrorText.value(path)): \(message)") }
+    public init(file: String, path: String, message: String, cause: (any Error)? = nil) {
+        located = LocatedMessage(file: file, field: path, message: message, cause: cause)
+    }
 }

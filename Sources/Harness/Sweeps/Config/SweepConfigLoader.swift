@@ -28,7 +28,7 @@ public enum SweepConfigLoader {
         do { config = try JSONDecoder().decode(SweepConfig.self, from: data) } catch let error as DecodingError {
             throw describe(error, file: path)
         } catch {
-            throw SweepConfigError(file: path, path: "json", message: "\(error)")
+            throw SweepConfigError(file: path, path: "json", message: "\(error)", cause: error)
         }
         let folder = PathComponents.directory(of: path)
         func resolve(_ value: String, _ field: String) throws(SweepConfigError) -> String {
@@ -151,7 +151,7 @@ public enum SweepConfigLoader {
         case .dataCorrupted(let context):
             return SweepConfigError(file: file, path: path(context.codingPath), message: context.debugDescription)
         @unknown default:
-            return SweepConfigError(file: file, path: "json", message: "\(error)")
+            return SweepConfigError(file: file, path: "json", message: "\(error)", cause: error)
         }
     }
 

@@ -38,7 +38,7 @@ public struct TensorRecipe: Sendable {
         for (index, rule) in rules.enumerated() {
             let regex: Regex<AnyRegexOutput>
             do { regex = try Regex(rule.tensors) } catch {
-                throw SweepConfigError(file: file, path: "recipe[\(index)].tensors", message: "bad regular expression '\(rule.tensors)': \(error)")
+                throw SweepConfigError(file: file, path: "recipe[\(index)].tensors", message: "bad regular expression '\(rule.tensors)': \(error)", cause: error)
             }
             let assignment: Assignment
             switch rule.type {

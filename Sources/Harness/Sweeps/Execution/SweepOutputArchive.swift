@@ -24,13 +24,13 @@ enum SweepOutputArchive {
             folder = output + "/replaced/" + formatter.string(from: now) + "-\(suffix)"
         }
         do { try manager.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-            throw SweepConfigError(file: folder, path: "--restart", message: "cannot create the folder for the earlier results (\(error.localizedDescription))")
+            throw SweepConfigError(file: folder, path: "--restart", message: "cannot create the folder for the earlier results (\(error.localizedDescription))", cause: error)
         }
         let moved = [resultsPath] + reportFiles.map { output + "/" + $0 }
         for path in moved where manager.fileExists(atPath: path) {
             let target = folder + "/" + PathComponents.name(of: path)
             do { try manager.moveItem(atPath: path, toPath: target) } catch {
-                throw SweepConfigError(file: path, path: "--restart", message: "cannot move it to \(target) (\(error.localizedDescription))")
+                throw SweepConfigError(file: path, path: "--restart", message: "cannot move it to \(target) (\(error.localizedDescription))", cause: error)
             }
         }
         return folder

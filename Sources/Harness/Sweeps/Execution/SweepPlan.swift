@@ -44,8 +44,8 @@ public struct SweepPlan: Sendable {
     /// folder (see ``SweepConfigLoader/load(path:output:)``).
     public static func make(configPath path: String, output: String? = nil) throws(SweepConfigError) -> SweepPlan {
         let config = try SweepConfigLoader.load(path: path, output: output)
-        func fail(_ field: String, _ message: String) -> SweepConfigError {
-            SweepConfigError(file: path, path: field, message: message)
+        func fail(_ field: String, _ message: String, cause: (any Error)? = nil) -> SweepConfigError {
+            SweepConfigError(file: path, path: field, message: message, cause: cause)
         }
         guard !config.name.isEmpty, !config.name.contains("/") else { throw fail("name", "must be a non-empty name without '/'") }
         if let threads = config.threads, let problem = ThreadBudget.problem(threads: threads) { throw fail("threads", problem) }
@@ -71,7 +71,7 @@ public struct SweepPlan: Sendable {
 
         // Files.
         let modelFile: GGUFFile
-        do { modelFile = try GGUFFile(path: config.model) } catch { throw fail("model", error.description) }
+        do { modelFile = try GGUFFile(path: config.model) } catch { throw fail("model", error.description, cause: error) }
         guard ((try? modelFile.metadata.stringIfPresent("general.architecture")) ?? nil) != nil else {
             throw fail("model", "\(config.model) is not a model (no general.architecture)")
         }
@@ -105,17 +105,17 @@ public struct SweepPlan: Sendable {
             do {
                 let stored = try ImportanceMatrix.read(path: file)
                 try ModelCompatibility.check(stored, against: modelFile)
-            } catch { throw fail("imatrix.file", error.description) }
+            } catch { throw fail("imatrix.file", error.description, cause: error) }
             imatrixBytes = FileManager.default.contents(atPath: file) ?? Data()
         }
         if let policy = config.imatrix?.partialData {
-            do { _ = try PartialDataPolicy(parsing: policy) } catch { throw fail("imatrix.partial_data", error.message) }
+            do { _ = try PartialDataPolicy(parsing: policy) } catch { throw fail("imatrix.partial_data", error.message, cause: error) }
         }
         for (index, text) in (config.imatrix?.overrideKV ?? []).enumerated() {
             do {
                 let overrides = try MetadataOverride.parseList(text)
                 _ = try modelFile.overriding(overrides)
-            } catch { throw fail("imatrix.override_kv[\(index)]", error.description) }
+            } catch { throw fail("imatrix.override_kv[\(index)]", error.description, cause: error) }
         }
 
         // Grid.
@@ -137,7 +137,7 @@ public struct SweepPlan: Sendable {
         let baseline = config.baseline ?? "llama"
         if !formulas.contains(where: { $0.name == baseline }) {
             let formula: any WeightFormula
-            do { formula = try FormulaRegistry.standard.parse(baseline) } catch { throw fail("baseline", error.description) }
+            do { formula = try FormulaRegistry.standard.parse(baseline) } catch { throw fail("baseline", error.description, cause: error) }
             formulas.insert(FormulaPoint(formula: formula, family: baseline, parameters: [:]), at: 0)
             warnings.append("note: baseline formula \(baseline) added to the grid")
         }

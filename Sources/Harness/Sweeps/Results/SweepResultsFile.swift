@@ -17,7 +17,7 @@ public enum SweepResultsFile {
             start = data.index(after: end)
             if bytes.allSatisfy({ $0 == 32 }) { continue }
             do { records.append(try decoder.decode(SweepRecord.self, from: bytes)) } catch {
-                throw SweepConfigError(file: path, path: "line \(line)", message: "not a sweep record (\(error))")
+                throw SweepConfigError(file: path, path: "line \(line)", message: "not a sweep record (\(error))", cause: error)
             }
         }
         return (records, start - data.startIndex)
