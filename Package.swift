@@ -73,7 +73,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["GGUF", "Kernels", "Quantization"], path: "Tests/TestSupport", swiftSettings: settings),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "Kernels", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "GGUF", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "GGUF", "Kernels", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "GGUF", "Kernels", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "WeightingTests", dependencies: ["Weighting", "IMatrix", "Quantization", "GGUF", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"], swiftSettings: settings),
@@ -84,7 +84,7 @@ let package = Package(
         ),
         .testTarget(name: "ModelTests", dependencies: ["Model", "GGUF", "Kernels", "TestSupport", "Tokenizers"], swiftSettings: settings),
         .testTarget(name: "IMatrixTests", dependencies: ["IMatrix", "Model", "GGUF", "Kernels", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "HarnessTests", dependencies: ["Harness", "IMatrix", "Weighting", "Reports", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "IMatrix", "Weighting", "Reports", "Kernels", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "imxTests", dependencies: ["imx", "GGUF", "IMatrix", "Kernels", "TestSupport"], swiftSettings: settings),
     ]
 )
