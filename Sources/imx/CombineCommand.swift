@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IMatrix
+import Kernels
 
 /// `imx combine A B … -o OUT`: adds imatrix files as llama-imatrix's `--in-file` does.
 struct CombineCommand: ParsableCommand {
@@ -67,7 +68,7 @@ struct ConvertCommand: ParsableCommand {
 /// What combine and convert share: read, merge, write, report.
 enum ImatrixFileCommand {
     static func merge(_ paths: [String], context: Int?, outputOptions: ImatrixOutputOptions, verb: String) throws {
-        func note(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        func note(_ line: String) { Console.note(line) }
         try OutputCheck.prepare(outputs: [outputOptions.output], inputs: paths)
         let format = try outputOptions.format(warn: note)
         let policy = try outputOptions.policy()

@@ -59,28 +59,19 @@ struct ComputeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let standardError = FileHandle.standardError
-        func note(_ line: String) { standardError.write(Data((line + "\n").utf8)) }
+        func note(_ line: String) { Console.note(line) }
         try OutputCheck.prepare(outputs: [outputOptions.output],
                                 inputs: [textRun.model, textRun.file] + splitFileList(inFiles))
         var settings = ImatrixRun.Settings(modelPath: textRun.model, textPath: textRun.file, outputPath: outputOptions.output)
         settings.format = try outputOptions.format(warn: note)
         settings.policy = try outputOptions.policy()
-        settings.contextLength = textRun.context
-        settings.chunks = textRun.chunks
+        settings.text = try textRun.settings(threads: threadOptions.threads)
         settings.fromChunk = fromChunk
         settings.computePerplexity = !noPerplexity
         settings.processOutput = processOutput
         settings.parseSpecial = parseSpecial
         settings.inputFiles = splitFileList(inFiles)
         settings.schedule = SaveSchedule(outputFrequency: outputFrequency, saveFrequency: saveFrequency)
-        settings.batchTokens = textRun.batchSize
-        settings.threads = threadOptions.threads
-        settings.weightCacheBytes = textRun.weightCacheBytes
-        settings.activationPrecision = textRun.activationPrecision
-        settings.quantizedProducts = !textRun.floatProducts
-        settings.metadataOverrides = try textRun.metadataOverrides
-        settings.processEscapes = !textRun.noEscape
 
         var progress: ProgressLine?
         var printedChunks = false
@@ -99,10 +90,10 @@ struct ComputeCommand: ParsableCommand {
                     _ = StandardOutputStream.flush()
                     printedChunks = true
                 }
-                if let progress { standardError.write(Data(progress.text(done: chunk).utf8)) }
+                if let progress { Console.write(progress.text(done: chunk)) }
             },
             onSave: { save in
-                standardError.write(Data("\r\u{1B}[K".utf8))
+                Console.endProgress()
                 note("saved \(save.entries) entries, \(save.chunkCount) chunks, to \(save.path)")
             })
         if json {

@@ -66,8 +66,7 @@ struct DiagnoseCommand: ParsableCommand {
     @OptionGroup var threadOptions: ThreadOptions
 
     func run() throws {
-        let standardError = FileHandle.standardError
-        func note(_ line: String) { standardError.write(Data((line + "\n").utf8)) }
+        func note(_ line: String) { Console.note(line) }
         try OutputCheck.prepare(outputs: [output, html].compactMap { $0 },
                                 inputs: [textRun.model, textRun.file] + [imatrix].compactMap { $0 })
         var settings = DiagnosisRun.Settings(modelPath: textRun.model, textPath: textRun.file)
@@ -75,15 +74,7 @@ struct DiagnoseCommand: ParsableCommand {
         settings.bits = try Self.parseBits(bits)
         settings.groupSize = groupSize
         settings.sampleRows = sampleRows
-        settings.contextLength = textRun.context
-        settings.chunks = textRun.chunks
-        settings.batchTokens = textRun.batchSize
-        settings.threads = threadOptions.threads
-        settings.weightCacheBytes = textRun.weightCacheBytes
-        settings.activationPrecision = textRun.activationPrecision
-        settings.quantizedProducts = !textRun.floatProducts
-        settings.metadataOverrides = try textRun.metadataOverrides
-        settings.processEscapes = !textRun.noEscape
+        settings.text = try textRun.settings(threads: threadOptions.threads)
         settings.dumpDirectory = dump
         settings.imatrixOutput = output
         settings.imatrixInput = imatrix
@@ -105,13 +96,13 @@ struct DiagnoseCommand: ParsableCommand {
             },
             onChunk: { done, seconds in
                 passSeconds = seconds
-                if let progress { standardError.write(Data(progress.text(done: done).utf8)) }
+                if let progress { Console.write(progress.text(done: done)) }
             },
             onTensor: { tensor in
                 diagnosed += 1
-                standardError.write(Data("\r\u{1B}[Kdiagnosed \(diagnosed)/\(tensorCount) \(tensor.name)".utf8))
+                Console.progress("diagnosed \(diagnosed)/\(tensorCount) \(tensor.name)")
             })
-        standardError.write(Data("\r\u{1B}[K".utf8))
+        Console.endProgress()
         let total = Date().timeIntervalSince(start)
         note("diagnose: forward pass \(Formatting.fixed(Double(tokens) / max(passSeconds, 1e-9), 1)) tokens/s, "
              + "\(result.tensors.count) tensors in \(Formatting.fixed(total - passSeconds, 1)) s, total \(Formatting.fixed(total, 1)) s, "

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Harness
 import IMatrix
+import Kernels
 
 /// `imx experts IMATRIX [-m MODEL] [--min-tokens N] [--json] [--html FILE]`: which experts of
 /// an MoE model the imatrix covers.
@@ -45,7 +46,7 @@ struct ExpertsCommand: ParsableCommand {
         let coverage = try ExpertCoverage(file: file, model: shapes, minimumTokens: minTokens)
         if let html {
             try ReportFile.write(ExpertCoverageHTML.render(coverage), to: html)
-            FileHandle.standardError.write(Data("wrote \(html)\n".utf8))
+            Console.note("wrote \(html)")
         }
         if json {
             try JSONOutput.print(coverage)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Harness
+import Kernels
 
 /// `imx fuzz TARGET [--seconds S] [--runs N] [--seed S] [--corpus DIR] [--save-corpus DIR]
 /// [--json]`: mutation-fuzzes one of the project's readers in process, in worker processes
@@ -99,7 +100,7 @@ struct FuzzCommand: ParsableCommand {
         let report: FuzzReport
         do {
             report = try FuzzSupervisor.run(settings, executable: executable) { line in
-                FileHandle.standardError.write(Data((line + "\n").utf8))
+                Console.note(line)
             }
         } catch let error as FuzzSetupError {
             throw CommandError(error.description)

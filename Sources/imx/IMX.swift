@@ -21,7 +21,7 @@ struct IMX: ParsableCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.first == BLASStartup.verificationArgument { BLASStartup.runVerificationChild() }
         do { try BLASStartup.prepare() } catch {
-            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
+            Console.note("Error: \(error.description)")
             Foundation.exit(1)
         }
         do {
@@ -32,7 +32,7 @@ struct IMX: ParsableCommand {
             // ArgumentParser's own errors keep its formatting (usage, help); every other error
             // is printed as one clean line.
             if String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") { exit(withError: error) }
-            FileHandle.standardError.write(Data("Error: \(ErrorText.line(String(describing: error)))\n".utf8))
+            Console.note("Error: \(ErrorText.line(String(describing: error)))")
             Foundation.exit(1)
         }
     }

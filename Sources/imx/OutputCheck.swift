@@ -9,7 +9,7 @@ enum OutputCheck {
         do { try OutputFiles.refuseInputs(outputs: outputs, inputs: inputs) } catch { throw CommandError(error.description) }
         for output in outputs {
             for stale in OutputFiles.removeStaleTemporaries(of: output) {
-                FileHandle.standardError.write(Data("removed \(stale), a temporary an interrupted save of \(output) left\n".utf8))
+                Console.note("removed \(stale), a temporary an interrupted save of \(output) left")
             }
         }
     }

@@ -28,17 +28,8 @@ struct PerplexityCommand: ParsableCommand {
 
     func run() throws {
         var settings = PerplexityRun.Settings(modelPath: textRun.model, textPath: textRun.file)
-        settings.contextLength = textRun.context
-        settings.chunks = textRun.chunks
-        settings.batchTokens = textRun.batchSize
-        settings.threads = threadOptions.threads
-        settings.weightCacheBytes = textRun.weightCacheBytes
-        settings.activationPrecision = textRun.activationPrecision
-        settings.quantizedProducts = !textRun.floatProducts
-        settings.metadataOverrides = try textRun.metadataOverrides
-        settings.processEscapes = !textRun.noEscape
+        settings.text = try textRun.settings(threads: threadOptions.threads)
         var progress: ProgressLine?
-        let standardError = FileHandle.standardError
         let result = try PerplexityRun(settings: settings).run(
             onStart: { plan in
                 progress = ProgressLine(total: plan.chunkCount, tokensPerUnit: plan.contextLength)
@@ -52,9 +43,9 @@ struct PerplexityCommand: ParsableCommand {
                     print("[\(report.chunk)]\(Formatting.fixed(report.runningPerplexity, 4)),", terminator: "")
                     _ = StandardOutputStream.flush()
                 }
-                if let progress { standardError.write(Data(progress.text(done: report.chunk).utf8)) }
+                if let progress { Console.write(progress.text(done: report.chunk)) }
             })
-        standardError.write(Data("\n".utf8))
+        Console.note("")
         if json {
             try JSONOutput.print(result)
             return

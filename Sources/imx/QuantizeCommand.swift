@@ -76,7 +76,7 @@ struct QuantizeCommand: ParsableCommand {
             try OutputCheck.prepare(outputs: outputs, inputs: inputs)
         }
         let verb = settings.dryRun ? "sizing" : "quantizing"
-        FileHandle.standardError.write(Data("quantize: \(verb) \(settings.input) as \(settings.fileType.name)\(settings.dryRun ? "" : " to \(settings.output)") with \(settings.threads) threads\n".utf8))
+        Console.write("quantize: \(verb) \(settings.input) as \(settings.fileType.name)\(settings.dryRun ? "" : " to \(settings.output)") with \(settings.threads) threads\n")
         let summary = try ModelQuantizeRun.run(settings) { print($0) }
         for line in summary.totalLines { print(line) }
         for path in summary.files { print("wrote \(path)") }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Harness
 import IMatrix
+import Kernels
 
 /// `imx stats IMATRIX [--json] [--svg DIR] [--tensors REGEX]`: llama-imatrix's
 /// `--show-statistics` table, as JSON, and as SVG charts.
@@ -44,12 +45,12 @@ struct StatsCommand: ParsableCommand {
             throw ImatrixError(file: imatrix, field: "entries", message: "no entry has any token counted: no statistics to compute")
         }
         for name in statistics.skipped {
-            FileHandle.standardError.write(Data("note: \(name): all counts are zero, no statistics (as llama-imatrix)\n".utf8))
+            Console.note("note: \(name): all counts are zero, no statistics (as llama-imatrix)")
         }
         if let svg {
             let pattern = try Regex(tensors ?? StatisticsCharts.defaultTensorPattern(for: collection))
             let paths = try StatisticsCharts.write(statistics, collection, tensors: pattern, to: svg)
-            FileHandle.standardError.write(Data("wrote \(paths.joined(separator: ", "))\n".utf8))
+            Console.write("wrote \(paths.joined(separator: ", "))\n")
         }
         if json {
             try JSONOutput.print(statistics)

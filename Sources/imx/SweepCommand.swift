@@ -72,7 +72,7 @@ struct SweepCommand: ParsableCommand {
         }
         let plan = try SweepPlan.make(configPath: config, output: output)
         let sweep = SweepRun(plan: plan, options: options)
-        let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        let log: (String) -> Void = { Console.note($0) }
         let summary = try sweep.run(log: dryRun ? { print($0) } : log)
         guard !dryRun, let reportPath = summary.reportPath else { return }
         if let report = FileManager.default.contents(atPath: reportPath) {
@@ -103,7 +103,7 @@ extension SweepCommand {
         let plan = try SweepPlan.make(configPath: config, output: nil)
         let model = try GGUFFile(path: plan.config.model)
         try OutputCheck.prepare(outputs: [path], inputs: model.paths + (plan.config.imatrix?.file.map { [$0] } ?? []))
-        let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        let log: (String) -> Void = { Console.note($0) }
         let summary = try SweepEmit.emit(plan: plan, variant: variant, output: path, log: log)
         for line in summary.totalLines { print(line) }
         print("wrote \(path): grid point \(variant) of \(plan.config.name)")

@@ -59,7 +59,7 @@ struct SynthesizeCommand: ParsableCommand {
             throw CommandError("\(output): output: is the vocabulary file \(vocabularyPath); choose another output")
         }
         let vocabulary = try GGUFFile(path: vocabularyPath)
-        let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        let log: (String) -> Void = { Console.note($0) }
         let summary = try SyntheticModelWriter.write(shape: chosen, vocabulary: vocabulary, to: output, seed: seed,
                                                      threads: threadOptions.threads, log: log)
         print(String(format: "synthesized %@: %.3fB parameters, %d tensors, %@ in %.1f s → %@",

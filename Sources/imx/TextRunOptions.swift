@@ -1,5 +1,6 @@
 import ArgumentParser
 import GGUF
+import Harness
 import Model
 
 /// The options of commands that run a model over a text in chunks (`perplexity`, `compute`):
@@ -49,6 +50,21 @@ struct TextRunOptions: ParsableArguments {
     var weightCacheBytes: Int { memory << 20 }
     /// `--f32-activations` as the model option.
     var activationPrecision: ActivationPrecision { float32Activations ? .float32 : .ggmlCPU }
+
+    /// The run settings these options give, with `threads` from `-t`.
+    func settings(threads: Int) throws -> TextRunSettings {
+        var settings = TextRunSettings(modelPath: model, textPath: file)
+        settings.contextLength = context
+        settings.chunks = chunks
+        settings.batchTokens = batchSize
+        settings.threads = threads
+        settings.weightCacheBytes = weightCacheBytes
+        settings.activationPrecision = activationPrecision
+        settings.quantizedProducts = !floatProducts
+        settings.metadataOverrides = try metadataOverrides
+        settings.processEscapes = !noEscape
+        return settings
+    }
 
     func validate() throws {
         guard context >= 4 else { throw ValidationError("-c/--context must be at least 4, got \(context)") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Kernels
 import Tokenizers
 
 /// `imx tokenize MODEL_OR_VOCAB.gguf (--text S | -f FILE) [--ids | --pieces] [--add-bos]
@@ -49,11 +50,11 @@ struct TokenizeCommand: ParsableCommand {
 
     func run() throws {
         let vocabulary = try Vocabulary(path: model, allowDefaultPreTokenizer: allowDefaultPretokenizer)
-        for warning in vocabulary.warnings { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
+        for warning in vocabulary.warnings { Console.note(warning) }
         let input: TextInput
         if let file {
             input = try TextInput.read(path: file, processEscapes: !noEscape)
-            if let warning = input.invalidUTF8Warning(source: file) { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
+            if let warning = input.invalidUTF8Warning(source: file) { Console.note(warning) }
         } else {
             input = TextInput(bytes: noEscape ? Array(text!.utf8) : EscapeSequences.process(Array(text!.utf8)))
         }
