@@ -4,7 +4,7 @@ import GGUF
 import TestSupport
 
 /// The type table against its references: gguf-py's `GGML_QUANT_SIZES`, the fixture manifest
-/// (written by ggml itself) and the weighting spec's block layout table.
+/// (written by ggml itself) and the block layout table of docs/weighting-spec.md.
 @Suite("GGML type table")
 struct GGMLTypeTableTests {
     @Test("Matches gguf-py's GGML_QUANT_SIZES (Q8_1 excepted: ggml's block is 36 bytes)", .needsGGUFPy)

@@ -3,7 +3,7 @@ import IMatrix
 import Testing
 import TestSupport
 
-/// `--show-statistics` figures against llama-imatrix: the spec's verified §6 rows character for
+/// `--show-statistics` figures against llama-imatrix: the verified §6 rows of docs/imatrix-spec.md character for
 /// character, and the real gemma3-270m imatrix against llama.cpp's own log.
 @Suite("llama-imatrix --show-statistics figures")
 struct StatisticsTests {

@@ -4,7 +4,7 @@ import Kernels
 import Testing
 import TestSupport
 
-/// The imatrix spec's worked examples (§1.4, §2.6, §5.4), verified there against llama-imatrix
+/// The worked examples of docs/imatrix-spec.md (§1.4, §2.6, §5.4), verified there against llama-imatrix
 /// byte for byte: the 68-byte legacy file and the 608-byte GGUF file, their conversions and
 /// the combination of two files.
 @Suite("Worked examples of the imatrix spec")

@@ -3,7 +3,7 @@ import GGUF
 import Quantization
 import TestSupport
 
-/// The spec's rounding checks, seen through whole blocks.
+/// The rounding checks of docs/weighting-spec.md, seen through whole blocks.
 @Suite("Rounding rules")
 struct RoundingTests {
     @Test("Q8_0 rounds half away from zero (roundf): 2.5 → 3, −2.5 → −3")

@@ -1,5 +1,5 @@
 /// Recognises experts that llama.cpp's legacy writer filled in: it stores a matrix (expert)
-/// with no tokens as importance 1, i.e. every value equal to `1 · ncall` (spec §1.2). Loaded
+/// with no tokens as importance 1, i.e. every value equal to `1 · ncall` (docs/imatrix-spec.md §1.2). Loaded
 /// into a collection (or converted to a flat GGUF entry), such an expert's sums all equal the
 /// entry's single count (`ncall · C`).
 ///

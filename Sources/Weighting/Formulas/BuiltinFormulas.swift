@@ -36,7 +36,7 @@ public struct ElementRuleFormula: WeightFormula {
 }
 
 /// `lognormal(lambda)`: `qw^(1−λ) · sqrt(σ² + x²)` (Q6_K: `qw^(1−λ)`), i.e. shrinking log qw
-/// toward a constant by λ (weighting spec §6.2). λ = 0 is `llama` bit for bit.
+/// toward a constant by λ (docs/weighting-spec.md §6.2). λ = 0 is `llama` bit for bit.
 public struct LogNormalFormula: WeightFormula {
     public let lambda: Float
     public init(lambda: Float) { self.lambda = lambda }

@@ -3,7 +3,7 @@ import Kernels
 import Quantization
 
 /// Scores a weight formula on one matrix: quantize every row with the formula's weights,
-/// dequantize, and compare with the originals using the raw importance (weighting spec §5.1).
+/// dequantize, and compare with the originals using the raw importance (docs/weighting-spec.md §5.1).
 public enum QuantizationScoring {
     /// Failure of a scoring run (a bad request or a formula that needs an imatrix).
     public struct Failure: Error, CustomStringConvertible, Sendable {
