@@ -26,8 +26,14 @@ struct DequantBench: ParsableCommand {
     @Option(name: [.short, .long], help: "Also measure every tensor of this GGUF model, grouped by type.")
     var model: String?
 
-    @Option(help: "Comma-separated types for the synthetic run (default: every supported type).")
-    var types: String?
+    /// A bad name is a usage error (exit code 64), as before the option was typed.
+    @Option(help: "Comma-separated types for the synthetic run (default: every supported type).",
+            transform: { text throws in
+                do throws(CommandError) { return try TypeList.parse(text, option: "--types", use: .dequantize) } catch {
+                    throw ValidationError(error.description)
+                }
+            })
+    var types: [GGMLType]?
 
     @Option(help: "Elements per type in the synthetic run.")
     var elements: Int = 16 * 1024 * 1024
@@ -43,26 +49,12 @@ struct DequantBench: ParsableCommand {
     func validate() throws {
         guard elements > 0 else { throw ValidationError("--elements must be positive") }
         guard repetitions > 0 else { throw ValidationError("--repetitions must be positive") }
-        _ = try selectedTypes()
-    }
-
-    func selectedTypes() throws -> [GGMLType] {
-        guard let types else { return Dequantizer.supportedTypes }
-        return try types.split(separator: ",").map { name in
-            guard let type = GGMLType(name: String(name)) else {
-                throw ValidationError("unknown type '\(name)' in --types")
-            }
-            guard Dequantizer.supports(type) else {
-                throw ValidationError("type \(type.name) in --types cannot be dequantized yet")
-            }
-            return type
-        }
     }
 
     func run() throws {
         let threads = threadOptions.threads
         var results = DequantizationBenchmark.synthetic(
-            types: try selectedTypes(), elements: elements, threads: threads, repetitions: repetitions)
+            types: types ?? Dequantizer.supportedTypes, elements: elements, threads: threads, repetitions: repetitions)
         if let model {
             results += try DequantizationBenchmark.model(GGUFFile(path: model), threads: threads, repetitions: repetitions)
         }

@@ -70,8 +70,8 @@ enum ImatrixFileCommand {
     static func merge(_ paths: [String], context: Int?, outputOptions: ImatrixOutputOptions, verb: String) throws {
         func note(_ line: String) { Console.note(line) }
         try OutputCheck.prepare(outputs: [outputOptions.output], inputs: paths)
-        let format = try outputOptions.format(warn: note)
-        let policy = try outputOptions.policy()
+        let format = outputOptions.format(warn: note)
+        let policy = outputOptions.partialData
         var files: [ImportanceMatrix] = []
         for path in paths { files.append(try ImportanceMatrix.read(path: path)) }
         let chunkSize = context ?? ImatrixMerge.defaultChunkSize(files)

@@ -63,8 +63,8 @@ struct ComputeCommand: ParsableCommand {
         try OutputCheck.prepare(outputs: [outputOptions.output],
                                 inputs: [textRun.model, textRun.file] + splitFileList(inFiles))
         var settings = ImatrixRun.Settings(modelPath: textRun.model, textPath: textRun.file, outputPath: outputOptions.output)
-        settings.format = try outputOptions.format(warn: note)
-        settings.policy = try outputOptions.policy()
+        settings.format = outputOptions.format(warn: note)
+        settings.policy = outputOptions.partialData
         settings.text = try textRun.settings(threads: threadOptions.threads)
         settings.fromChunk = fromChunk
         settings.computePerplexity = !noPerplexity

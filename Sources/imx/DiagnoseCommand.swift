@@ -30,8 +30,9 @@ struct DiagnoseCommand: ParsableCommand {
     @Option(help: "Tensors to diagnose: a regular expression searched in the tensor name.")
     var tensors = "^blk\\."
 
-    @Option(help: "Bit widths for the decomposition and the scale search (comma-separated, each 2…8).")
-    var bits = "2,3,4"
+    @Option(help: "Bit widths for the decomposition and the scale search (comma-separated, each 2…8). (default: 2,3,4)",
+            transform: { try DiagnoseCommand.parseBits($0) })
+    var bits = [2, 3, 4]
 
     @Option(name: .customLong("group-size"), help: "Elements per group of the round-to-nearest baseline.")
     var groupSize = 32
@@ -71,7 +72,7 @@ struct DiagnoseCommand: ParsableCommand {
                                 inputs: [textRun.model, textRun.file] + [imatrix].compactMap { $0 })
         var settings = DiagnosisRun.Settings(modelPath: textRun.model, textPath: textRun.file)
         settings.tensorPattern = tensors
-        settings.bits = try Self.parseBits(bits)
+        settings.bits = bits
         settings.groupSize = groupSize
         settings.sampleRows = sampleRows
         settings.text = try textRun.settings(threads: threadOptions.threads)
@@ -121,12 +122,14 @@ struct DiagnoseCommand: ParsableCommand {
     }
 
     /// `2,3,4` → [2, 3, 4]; each must be a whole number in 2…8.
-    static func parseBits(_ text: String) throws -> [Int] {
+    static func parseBits(_ text: String) throws(CommandError) -> [Int] {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        return try parts.map { part in
+        var bits: [Int] = []
+        for part in parts {
             guard let value = Int(part) else { throw CommandError("--bits: '\(part)' is not a whole number (expected e.g. 2,3,4)") }
             guard (2...8).contains(value) else { throw CommandError("--bits: \(value) is outside 2…8") }
-            return value
+            bits.append(value)
         }
+        return bits
     }
 }

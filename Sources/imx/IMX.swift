@@ -29,8 +29,13 @@ struct IMX: ParsableCommand {
             try command.run()
             try StandardOutput.flush()
         } catch {
+            // A bad option value or a failed validate() prints imx's own error as one line;
             // ArgumentParser's own errors keep its formatting (usage, help); every other error
             // is printed as one clean line.
+            if let (embedded, code) = ArgumentFailure.embedded(in: error) {
+                Console.note("Error: \(ErrorText.line(String(describing: embedded)))")
+                Foundation.exit(code)
+            }
             if String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") { exit(withError: error) }
             Console.note("Error: \(ErrorText.line(String(describing: error)))")
             Foundation.exit(1)

@@ -13,8 +13,8 @@ struct QuantBench: ParsableCommand {
         abstract: "Quantization throughput (rows/s) per type, without and with importance."
     )
 
-    @Option(help: "Comma-separated types (default: every quantizable type).")
-    var types: String?
+    @Option(help: "Comma-separated types (default: every quantizable type).", transform: TypeList.reader("--types", use: .quantize))
+    var types: [GGMLType]?
 
     @Option(help: "Rows per pass.")
     var rows: Int = 512
@@ -37,7 +37,7 @@ struct QuantBench: ParsableCommand {
     }
 
     func run() throws {
-        let selected = try types.map { try TypeList.parse($0, option: "--types") } ?? RowQuantizer.supportedTypes
+        let selected = types ?? RowQuantizer.supportedTypes
         let results = QuantizationBenchmark.run(types: selected, rows: rows, rowLength: nPerRow,
                                                 threads: threadOptions.threads, repetitions: repetitions)
         let peak = ProcessMemory.peakResidentBytes()

@@ -38,11 +38,13 @@ struct QuantizeCommand: ParsableCommand {
     @Option(name: .customLong("tensor-type-file"), help: "A file of REGEX=TYPE rules separated by spaces or newlines.")
     var tensorTypeFile: String?
 
-    @Option(name: .customLong("output-tensor-type"), help: "Type of output.weight.")
-    var outputTensorType: String?
+    @Option(name: .customLong("output-tensor-type"), help: "Type of output.weight.",
+            transform: TypeList.singleReader("--output-tensor-type", use: .any))
+    var outputTensorType: GGMLType?
 
-    @Option(name: .customLong("token-embedding-type"), help: "Type of token_embd.weight.")
-    var tokenEmbeddingType: String?
+    @Option(name: .customLong("token-embedding-type"), help: "Type of token_embd.weight.",
+            transform: TypeList.singleReader("--token-embedding-type", use: .any))
+    var tokenEmbeddingType: GGMLType?
 
     @Flag(name: .customLong("leave-output-tensor"), help: "Leave output.weight as it is.")
     var leaveOutputTensor = false
@@ -67,6 +69,12 @@ struct QuantizeCommand: ParsableCommand {
 
     @OptionGroup var threadOptions: ThreadOptions
 
+    func validate() throws {
+        guard includeWeights.isEmpty || excludeWeights.isEmpty else {
+            throw CommandError("--include-weights and --exclude-weights cannot be used together")
+        }
+    }
+
     func run() throws {
         let settings = try makeSettings()
         if !settings.dryRun {
@@ -87,15 +95,12 @@ struct QuantizeCommand: ParsableCommand {
         var settings = QuantizeSettings(input: positional.input, output: positional.output, fileType: positional.fileType,
                                         threads: positional.threads ?? threadOptions.threads)
         settings.imatrix = imatrix
-        guard includeWeights.isEmpty || excludeWeights.isEmpty else {
-            throw CommandError("--include-weights and --exclude-weights cannot be used together")
-        }
         settings.includeWeights = includeWeights
         settings.excludeWeights = excludeWeights
         settings.pure = pure
         settings.leaveOutputTensor = leaveOutputTensor
-        settings.outputTensorType = try outputTensorType.map { try Self.tensorType($0, option: "--output-tensor-type") }
-        settings.tokenEmbeddingType = try tokenEmbeddingType.map { try Self.tensorType($0, option: "--token-embedding-type") }
+        settings.outputTensorType = outputTensorType
+        settings.tokenEmbeddingType = tokenEmbeddingType
         settings.tensorTypes = try tensorTypeRules()
         settings.allowRequantize = allowRequantize
         settings.metadataOverrides = try overrideKV.flatMap { try MetadataOverride.parseList($0) }
@@ -117,14 +122,9 @@ struct QuantizeCommand: ParsableCommand {
             guard let equals = text.firstIndex(of: "="), equals != text.startIndex, text.index(after: equals) != text.endIndex else {
                 throw CommandError("--tensor-type: '\(text)' is not REGEX=TYPE")
             }
-            let type = try Self.tensorType(String(text[text.index(after: equals)...]), option: "--tensor-type \(text)")
+            let type = try TypeList.single(String(text[text.index(after: equals)...]), option: "--tensor-type \(text)", use: .any)
             return TensorTypeOverride(pattern: text[..<equals].lowercased(), type: type)
         }
-    }
-
-    static func tensorType(_ name: String, option: String) throws -> GGMLType {
-        guard let type = GGMLType(name: name) else { throw CommandError("\(option): unknown ggml type '\(name)'") }
-        return type
     }
 }
 

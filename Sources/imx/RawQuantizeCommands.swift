@@ -12,8 +12,8 @@ struct QuantizeRawCommand: ParsableCommand {
         abstract: "Quantize raw little-endian float32 rows to ggml blocks (ggml_quantize_chunk's bytes with the llama formula)."
     )
 
-    @Option(name: .customLong("type"), help: "Target type, e.g. Q4_K.")
-    var typeName: String
+    @Option(name: .customLong("type"), help: "Target type, e.g. Q4_K.", transform: TypeList.singleReader("--type", use: .quantize))
+    var type: GGMLType
 
     @Option(help: "Elements per row (a multiple of the type's block size).")
     var nPerRow: Int
@@ -24,19 +24,25 @@ struct QuantizeRawCommand: ParsableCommand {
     @Option(help: "Importance: one float32 per column.")
     var importance: String?
 
-    @Option(help: "Weighting formula (default llama: ggml's own rule).")
-    var formula: String = "llama"
+    @Option(help: "Weighting formula (default llama: ggml's own rule). (default: llama)", transform: FormulaArgument.reader("--formula"))
+    var formula: FormulaArgument = .llama
 
     @Option(name: [.short, .customLong("output")], help: "Output file for the quantized rows.")
     var output: String
 
     @OptionGroup var threadOptions: ThreadOptions
 
+    func validate() throws {
+        let weightFormula = try formula.formula()
+        try RowQuantizer.validate(type, rowLength: nPerRow, importance: nil)
+        if weightFormula.needsImportance && importance == nil {
+            throw CommandError("--formula \(weightFormula) needs --importance")
+        }
+    }
+
     func run() throws {
         try OutputCheck.prepare(outputs: [output], inputs: [input] + (importance.map { [$0] } ?? []))
-        let type = try TypeList.parse(typeName, option: "--type")[0]
-        let weightFormula = try FormulaRegistry.standard.parse(formula)
-        try RowQuantizer.validate(type, rowLength: nPerRow, importance: nil)
+        let weightFormula = try formula.formula()
         let rows = try RawFloats.read(input, option: "--input")
         guard rows.count % nPerRow == 0 else {
             throw QuantizationError(file: input, field: "n_per_row",
@@ -48,9 +54,6 @@ struct QuantizeRawCommand: ParsableCommand {
         let qw = try importance.map { try RawFloats.read($0, option: "--importance") }
         if let qw, let importance {
             try qw.withUnsafeBufferPointer { try RowQuantizer.validate(type, rowLength: nPerRow, importance: $0, file: importance) }
-        }
-        if weightFormula.needsImportance && qw == nil {
-            throw CommandError("--formula \(weightFormula) needs --importance")
         }
         let rowCount = rows.count / nPerRow
         var bytes = [UInt8](repeating: 0, count: RowQuantizer.byteCount(type, rowCount: rowCount, rowLength: nPerRow))
@@ -72,8 +75,8 @@ struct DequantizeRawCommand: ParsableCommand {
         abstract: "Dequantize raw ggml blocks to little-endian float32 rows."
     )
 
-    @Option(name: .customLong("type"), help: "Source type, e.g. Q4_K.")
-    var typeName: String
+    @Option(name: .customLong("type"), help: "Source type, e.g. Q4_K.", transform: TypeList.singleReader("--type", use: .dequantize))
+    var type: GGMLType
 
     @Option(help: "Elements per row (a multiple of the type's block size).")
     var nPerRow: Int
@@ -86,14 +89,14 @@ struct DequantizeRawCommand: ParsableCommand {
 
     @OptionGroup var threadOptions: ThreadOptions
 
-    func run() throws {
-        try OutputCheck.prepare(outputs: [output], inputs: [input])
-        guard let type = GGMLType(name: typeName), Dequantizer.supports(type) else {
-            throw CommandError("--type: unknown or undecodable type '\(typeName)'")
-        }
+    func validate() throws {
         guard nPerRow > 0, nPerRow % type.blockSize == 0 else {
             throw QuantizationError(field: "n_per_row", message: "\(nPerRow) is not a positive multiple of \(type.name)'s block size \(type.blockSize)")
         }
+    }
+
+    func run() throws {
+        try OutputCheck.prepare(outputs: [output], inputs: [input])
         guard let data = FileManager.default.contents(atPath: input) else {
             throw QuantizationError(file: input, field: "--input", message: "cannot read")
         }

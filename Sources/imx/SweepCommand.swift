@@ -43,8 +43,9 @@ struct SweepCommand: ParsableCommand {
     @Flag(help: "List the grid, what is done, and an estimated time; run nothing.")
     var dryRun = false
 
-    @Option(help: "i/n: run every n-th grid point starting at i (0-based), writing results.shard-i-of-n.jsonl; join with imx sweep-merge.")
-    var shard: String?
+    @Option(help: "i/n: run every n-th grid point starting at i (0-based), writing results.shard-i-of-n.jsonl; join with imx sweep-merge.",
+            transform: SweepShard.reader("--shard"))
+    var shard: SweepShard?
 
     func validate() throws {
         if emit != nil {
@@ -63,13 +64,7 @@ struct SweepCommand: ParsableCommand {
         options.restart = restart
         options.only = only
         options.dryRun = dryRun
-        if let shard {
-            let parts = shard.split(separator: "/").map { Int($0) }
-            guard parts.count == 2, let index = parts[0], let count = parts[1], count >= 1, index >= 0, index < count else {
-                throw CommandError("--shard: '\(shard)' is not i/n with 0 ≤ i < n")
-            }
-            options.shard = (index, count)
-        }
+        if let shard { options.shard = (shard.index, shard.count) }
         let plan = try SweepPlan.make(configPath: config, output: output)
         let sweep = SweepRun(plan: plan, options: options)
         let log: (String) -> Void = { Console.note($0) }

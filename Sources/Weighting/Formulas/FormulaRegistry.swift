@@ -76,11 +76,32 @@ public struct FormulaRegistry: Sendable {
         return try entry.make(values)
     }
 
+    /// The formula a ``FormulaSpec`` describes; `text` (default: the spec's description) is
+    /// what errors quote. A parameter that is still a grid is an error: expand grids first.
+    public func formula(_ spec: FormulaSpec, text: String? = nil) throws(FormulaError) -> any WeightFormula {
+        let text = text ?? spec.description
+        func values(_ parameters: [String: FormulaParameter]) throws(FormulaError) -> [String: Float] {
+            var values: [String: Float] = [:]
+            for (key, parameter) in parameters {
+                switch parameter {
+                case .value(let value): values[key] = Float(value)
+                case .grid: throw FormulaError(formula: text, message: "\"\(key)\" must be a number")
+                }
+            }
+            return values
+        }
+        switch spec {
+        case .text(let written): return try parse(written)
+        case .named(let name, let parameters): return try formula(named: name, parameters: try values(parameters), text: text)
+        case .expression(let expression, let parameters): return try ExpressionFormula(expression, parameters: try values(parameters))
+        }
+    }
+
     /// Parses one formula as written on the command line or in a config (see the type's doc).
     public func parse(_ text: String) throws(FormulaError) -> any WeightFormula {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty { throw FormulaError(formula: text, message: "empty formula") }
-        if trimmed.hasPrefix("{") { return try parseJSON(trimmed) }
+        if trimmed.hasPrefix("{") { return try formula(try FormulaSpec(parsing: trimmed), text: trimmed) }
         if trimmed.hasPrefix("expr:") { return try ExpressionFormula(String(trimmed.dropFirst(5))) }
         if entries[trimmed] != nil { return try formula(named: trimmed, text: text) }
         if let open = trimmed.firstIndex(of: "("), trimmed.hasSuffix(")"),
@@ -99,6 +120,14 @@ public struct FormulaRegistry: Sendable {
     /// Parses a comma-separated list of formulas; commas inside parentheses or braces belong to
     /// the formula (`lognormal(0.5),pow(qw, 0.8)*x*x`).
     public func parseList(_ text: String) throws(FormulaError) -> [any WeightFormula] {
+        var formulas: [any WeightFormula] = []
+        for part in Self.splitList(text) { formulas.append(try parse(part)) }
+        return formulas
+    }
+
+    /// The formulas of a comma-separated list, as written: split at commas outside
+    /// parentheses, brackets and braces.
+    public static func splitList(_ text: String) -> [String] {
         var parts: [String] = []
         var depth = 0
         var current = ""
@@ -113,9 +142,7 @@ public struct FormulaRegistry: Sendable {
             }
         }
         parts.append(current)
-        var formulas: [any WeightFormula] = []
-        for part in parts { formulas.append(try parse(part)) }
-        return formulas
+        return parts
     }
 
     private func arguments(_ inside: String, of name: String, text: String) throws(FormulaError) -> [String: Float] {
@@ -132,31 +159,5 @@ public struct FormulaRegistry: Sendable {
             values[key] = value
         }
         return values
-    }
-
-    private func parseJSON(_ text: String) throws(FormulaError) -> any WeightFormula {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-            throw FormulaError(formula: text, message: "not a JSON object")
-        }
-        guard let name = object["name"] as? String else {
-            throw FormulaError(formula: text, message: "JSON formula needs a string \"name\"")
-        }
-        func number(_ value: Any, _ key: String) throws(FormulaError) -> Float {
-            guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else {
-                throw FormulaError(formula: text, message: "\"\(key)\" must be a number")
-            }
-            return number.floatValue
-        }
-        if name == "expr" {
-            guard let expression = object["expression"] as? String else {
-                throw FormulaError(formula: text, message: "an expr formula needs a string \"expression\"")
-            }
-            var parameters: [String: Float] = [:]
-            for (key, value) in object["parameters"] as? [String: Any] ?? [:] { parameters[key] = try number(value, key) }
-            return try ExpressionFormula(expression, parameters: parameters)
-        }
-        var parameters: [String: Float] = [:]
-        for (key, value) in object where key != "name" { parameters[key] = try number(value, key) }
-        return try formula(named: name, parameters: parameters, text: text)
     }
 }

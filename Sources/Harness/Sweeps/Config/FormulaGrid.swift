@@ -15,64 +15,33 @@ public struct FormulaPoint: Sendable {
 /// array value is a grid axis and the points are their Cartesian product (for `expr`, the
 /// arrays inside `parameters`).
 public enum FormulaGrid {
-    public static func expand(_ items: [JSONValue], registry: FormulaRegistry = .standard,
+    public static func expand(_ items: [FormulaSpec], registry: FormulaRegistry = .standard,
                               file: String) throws(SweepConfigError) -> [FormulaPoint] {
         guard !items.isEmpty else { throw SweepConfigError(file: file, path: "formulas", message: "the grid is empty: give at least one formula") }
         var points: [FormulaPoint] = []
-        for (index, item) in items.enumerated() {
+        for (index, spec) in items.enumerated() {
             let path = "formulas[\(index)]"
-            switch item {
-            case .string(let text):
-                let formula: any WeightFormula
-                do { formula = try registry.parse(text) } catch {
+            func build(_ spec: FormulaSpec) throws(SweepConfigError) -> any WeightFormula {
+                do { return try registry.formula(spec) } catch {
                     throw SweepConfigError(file: file, path: path, message: error.description, cause: error)
                 }
-                let family = text.split(separator: "(").first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? text
-                points.append(FormulaPoint(formula: formula, family: registry.names.contains(family) ? family : "expr", parameters: [:]))
-            case .object(let object):
-                guard case .string(let family)? = object["name"] else {
-                    throw SweepConfigError(file: file, path: "\(path).name", message: "a formula object needs a string \"name\"")
+            }
+            if case .text = spec {
+                let family = spec.family
+                points.append(FormulaPoint(formula: try build(spec), family: registry.names.contains(family) ? family : "expr", parameters: [:]))
+                continue
+            }
+            var combinations: [[String: Double]] = [[:]]
+            for (key, parameter) in spec.parameters.sorted(by: { $0.key < $1.key }) {
+                guard case .grid(let values) = parameter else { continue }
+                guard !values.isEmpty else {
+                    let keyPath = spec.family == "expr" ? "\(path).parameters.\(key)" : "\(path).\(key)"
+                    throw SweepConfigError(file: file, path: keyPath, message: "the grid is empty")
                 }
-                let isExpression = family == "expr"
-                var fixed = object
-                var axes: [(key: String, values: [Double])] = []
-                var parameterObject: [String: JSONValue] = [:]
-                if isExpression, case .object(let parameters)? = object["parameters"] { parameterObject = parameters }
-                let source = isExpression ? parameterObject : object
-                for (key, value) in source.sorted(by: { $0.key < $1.key }) where key != "name" {
-                    guard case .array(let values) = value else { continue }
-                    let keyPath = isExpression ? "\(path).parameters.\(key)" : "\(path).\(key)"
-                    guard !values.isEmpty else { throw SweepConfigError(file: file, path: keyPath, message: "the grid is empty") }
-                    var numbers: [Double] = []
-                    for (i, v) in values.enumerated() {
-                        guard case .number(let number) = v else {
-                            throw SweepConfigError(file: file, path: "\(keyPath)[\(i)]", message: "expected a number")
-                        }
-                        numbers.append(number)
-                    }
-                    axes.append((key, numbers))
-                }
-                var combinations: [[String: Double]] = [[:]]
-                for axis in axes {
-                    combinations = combinations.flatMap { partial in axis.values.map { partial.merging([axis.key: $0]) { $1 } } }
-                }
-                for combination in combinations {
-                    if isExpression {
-                        var parameters = parameterObject
-                        for (key, value) in combination { parameters[key] = .number(value) }
-                        fixed["parameters"] = .object(parameters)
-                    } else {
-                        for (key, value) in combination { fixed[key] = .number(value) }
-                    }
-                    let text = String(decoding: (try? JSONEncoder().encode(JSONValue.object(fixed))) ?? Data(), as: UTF8.self)
-                    let formula: any WeightFormula
-                    do { formula = try registry.parse(text) } catch {
-                        throw SweepConfigError(file: file, path: path, message: error.description, cause: error)
-                    }
-                    points.append(FormulaPoint(formula: formula, family: family, parameters: combination))
-                }
-            default:
-                throw SweepConfigError(file: file, path: path, message: "expected a formula string or object")
+                combinations = combinations.flatMap { partial in values.map { partial.merging([key: $0]) { $1 } } }
+            }
+            for combination in combinations {
+                points.append(FormulaPoint(formula: try build(spec.fixing(combination)), family: spec.family, parameters: combination))
             }
         }
         var seen: Set<String> = []

@@ -1,3 +1,7 @@
+import IMatrix
+import Model
+import Weighting
+
 /// A sweep as written in a JSON config (documented by `configs/schema.json`): which model,
 /// which texts, how to get the imatrix, which types on which tensors, which formulas over
 /// which parameter grids, which metrics, where the results go.
@@ -18,17 +22,17 @@ public struct SweepConfig: Codable, Sendable, Equatable {
     public var imatrix: ImatrixSettings?
     /// Swept types; a recipe rule with type `TYPE` gets each of them in turn. Empty: the
     /// recipe's fixed types make one point per formula.
-    public var types: [String]?
+    public var types: [QuantizableType]?
     /// Which tensors get which type: the first rule whose regex matches a tensor name wins;
     /// `keep` leaves a tensor as the model stores it; unmatched tensors are kept.
     public var recipe: [RecipeRule]
     /// Formulas: a name or expression string, or an object whose array values are grids
     /// (`{"name": "lognormal", "lambda": [0, 0.5, 1]}` is three points).
-    public var formulas: [JSONValue]
+    public var formulas: [FormulaSpec]
     /// The formula the report compares every other with (default `llama`; added if missing).
     public var baseline: String?
     /// `rmse` (per-tensor errors, always computed), `kld`, `ppl` (end-to-end); default all.
-    public var metrics: [String]?
+    public var metrics: [SweepMetric]?
     /// Also score end to end on the calibration text (default true).
     public var calibrationMetrics: Bool?
     public var threads: Int?
@@ -36,7 +40,7 @@ public struct SweepConfig: Codable, Sendable, Equatable {
     /// current directory; `imx sweep -o DIR` overrides both).
     public var output: String?
     /// `ggml` (default: inputs rounded as ggml's CPU backend) or `f32`.
-    public var activations: String?
+    public var activations: ActivationPrecision?
 
     /// Texts and how they are chunked.
     public struct TextSet: Codable, Sendable, Equatable {
@@ -56,7 +60,7 @@ public struct SweepConfig: Codable, Sendable, Equatable {
         /// Chunks to compute from (default: the calibration chunks).
         public var chunks: Int?
         /// Partial-data policy when writing the computed file (`keep`, `fill-one`, `ik`, `skip`, `prior=W`).
-        public var partialData: String?
+        public var partialData: PartialDataPolicy?
         /// `--override-kv` for computing the imatrix (`KEY=TYPE:VALUE`, llama.cpp's syntax), e.g.
         /// `qwen3moe.expert_used_count=int:16`; the evaluation reads the model as it is.
         public var overrideKV: [String]?

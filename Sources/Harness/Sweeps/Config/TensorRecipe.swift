@@ -57,11 +57,10 @@ public struct TensorRecipe: Sendable {
 
     /// A type name the quantizers take.
     static func quantizableType(_ name: String, file: String, path: String) throws(SweepConfigError) -> GGMLType {
-        guard let type = GGMLType(name: name), RowQuantizer.supports(type) else {
-            let names = RowQuantizer.supportedTypes.map(\.name).joined(separator: ", ")
-            throw SweepConfigError(file: file, path: path, message: "'\(name)' is not a type this project quantizes (\(names))")
+        switch QuantizableType.named(name) {
+        case .success(let type): return type
+        case .failure(let problem): throw SweepConfigError(file: file, path: path, message: problem.message)
         }
-        return type
     }
 
     /// The tensors of `matrices` a grid point with swept type `swept` quantizes.

@@ -25,7 +25,7 @@ enum SweepImatrix {
         settings.threads = plan.threads
         settings.activationPrecision = plan.precision
         settings.computePerplexity = false
-        if let policy = plan.config.imatrix?.partialData { settings.policy = try PartialDataPolicy(parsing: policy) }
+        settings.policy = plan.config.imatrix?.partialData
         settings.metadataOverrides = try (plan.config.imatrix?.overrideKV ?? []).flatMap { try MetadataOverride.parseList($0) }
         let run = ImatrixRun(settings: settings)
         let (result, _) = try run.run(onStart: { start in

@@ -57,17 +57,9 @@ public struct SweepPlan: Sendable {
                                ("imatrix.chunks", config.imatrix?.chunks)] {
             if let value, value < 1 { throw fail(field, "must be at least 1, got \(value)") }
         }
-        let precision: ActivationPrecision
-        switch config.activations ?? "ggml" {
-        case "ggml": precision = .ggmlCPU
-        case "f32": precision = .float32
-        case let other: throw fail("activations", "'\(other)' is neither ggml nor f32")
-        }
-        let metrics = config.metrics ?? ["rmse", "kld", "ppl"]
-        for (index, metric) in metrics.enumerated() where !["rmse", "kld", "ppl"].contains(metric) {
-            throw fail("metrics[\(index)]", "unknown metric '\(metric)' (rmse, kld, ppl)")
-        }
-        let endToEnd = metrics.contains("kld") || metrics.contains("ppl")
+        let precision = config.activations ?? .ggmlCPU
+        let metrics = config.metrics ?? SweepMetric.allCases
+        let endToEnd = metrics.contains(where: \.isEndToEnd)
 
         // Files.
         let modelFile: GGUFFile
@@ -108,9 +100,6 @@ public struct SweepPlan: Sendable {
             } catch { throw fail("imatrix.file", error.description, cause: error) }
             imatrixBytes = FileManager.default.contents(atPath: file) ?? Data()
         }
-        if let policy = config.imatrix?.partialData {
-            do { _ = try PartialDataPolicy(parsing: policy) } catch { throw fail("imatrix.partial_data", error.message, cause: error) }
-        }
         for (index, text) in (config.imatrix?.overrideKV ?? []).enumerated() {
             do {
                 let overrides = try MetadataOverride.parseList(text)
@@ -119,12 +108,8 @@ public struct SweepPlan: Sendable {
         }
 
         // Grid.
-        let types = config.types ?? []
-        var swept: [GGMLType] = []
-        for (index, name) in types.enumerated() {
-            swept.append(try TensorRecipe.quantizableType(name, file: path, path: "types[\(index)]"))
-        }
-        if Set(types).count != types.count { throw fail("types", "a type appears twice") }
+        let swept = (config.types ?? []).map(\.type)
+        if Set(swept).count != swept.count { throw fail("types", "a type appears twice") }
         let recipe = try TensorRecipe(config.recipe, sweeps: !swept.isEmpty, file: path)
         if !swept.isEmpty, !recipe.rules.contains(where: { $0.assignment == .swept }) {
             throw fail("recipe", "\"types\" is given but no rule has type TYPE")
@@ -160,7 +145,7 @@ public struct SweepPlan: Sendable {
         hasher.add("text escapes expanded")
         hasher.add(imatrixBytes)
         hasher.add("\(config.calibration.context ?? 512)/\(config.calibration.chunks ?? -1)/\(config.evaluation.context ?? 512)/\(config.evaluation.chunks ?? -1)")
-        hasher.add("\(config.imatrix?.context ?? -1)/\(config.imatrix?.chunks ?? -1)/\(config.imatrix?.partialData ?? "")")
+        hasher.add("\(config.imatrix?.context ?? -1)/\(config.imatrix?.chunks ?? -1)/\(config.imatrix?.partialData?.description ?? "")")
         if let overrides = config.imatrix?.overrideKV { hasher.add("override_kv " + overrides.joined(separator: ",")) }
         hasher.add(config.recipe.map { "\($0.tensors)→\($0.type)" }.joined(separator: "\n"))
         hasher.add("\(precision.rawValue)/\(endToEnd)/\(config.calibrationMetrics ?? true)")
