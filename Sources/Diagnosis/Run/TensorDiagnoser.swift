@@ -74,7 +74,7 @@ public struct TensorDiagnoser {
         }
         let searches = collected.sample.count > 0 ? try scaleSearches(matrix: matrix, weights: weights, collected: collected) : []
         return TensorDiagnosis(
-            name: matrix.name, layer: VariantQuantizer.layer(of: matrix.name), family: ModuleFamily(tensorName: matrix.name),
+            name: matrix.name, layer: WeightOrder.layer(of: matrix.name), family: ModuleFamily(tensorName: matrix.name),
             columns: columns, rows: matrix.outFeatures, experts: matrix.experts, storedType: matrix.storedType.name,
             expertRows: collected.moments.map(\.rows), weights: structure, activations: ActivationStructure.measure(pooled),
             saliency: ChannelSaliency.measure(saliencyValues), decomposition: decompositions, scaleSearch: searches,

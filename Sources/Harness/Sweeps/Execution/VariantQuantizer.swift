@@ -51,7 +51,7 @@ public final class VariantQuantizer {
             }
             try decoded.withUnsafeBufferPointer { try model.replaceWeights(of: matrix.name, with: $0, as: choice.used) }
             scores.append(SweepRecord.TensorScore(
-                name: matrix.name, layer: Self.layer(of: matrix.name), requestedType: choice.requested.name, type: choice.used.name,
+                name: matrix.name, layer: WeightOrder.layer(of: matrix.name), requestedType: choice.requested.name, type: choice.used.name,
                 sourceType: matrix.storedType.name, totals: total, experts: matrix.isExpertStack ? experts : nil))
         }
         return scores
@@ -62,11 +62,5 @@ public final class VariantQuantizer {
         let values = try model.file.dequantize(try model.file.tensor(named: matrix.name), threads: threads)
         originals[matrix.name] = values
         return values
-    }
-
-    /// `N` of `blk.N.…`.
-    public static func layer(of name: String) -> Int? {
-        guard name.hasPrefix("blk.") else { return nil }
-        return Int(name.dropFirst(4).prefix { $0.isNumber })
     }
 }
