@@ -6,6 +6,8 @@
 //   Sweeps/Execution planning, fingerprints, the sweep's imatrix and references, fake
 //                    quantization (VariantQuantizer), scoring, --emit
 //   Sweeps/Results   results.jsonl records, the grid they fill, merging shards
+//   Sweeps/Paired    per-token scores in the cache (TokenScores), paired differences from the
+//                    baseline with bootstrap intervals over chunks, verdicts, --compare
 //   Sweeps/Report    report.md, summary.csv, experts.csv and the SVG plots
 //   ReportAssembly/  domain data (coverage, statistics, model summaries) → Reports' tables and charts;
 //                    ReportFile writes them atomically

@@ -2,8 +2,11 @@
 //
 // - `WeightFormula` (protocol) and `FormulaRegistry` (by name, parameters positional, named or
 //   JSON): `llama` (ggml's exact per-type rule), `qw`, `abs-x`, `x2`, `sigma2-plus-x2`,
-//   `sqrt-sigma2-plus-x2`, `uniform`, `lognormal(lambda)`, `floor(eps)`, and expressions
+//   `sqrt-sigma2-plus-x2`, `uniform`, `lognormal(lambda)`, `floor(eps)`, the expert-aware
+//   `shrink(k)` (an `ImportanceAdjusting` formula: the importance itself is pulled toward the
+//   tensor's pooled mean by the expert's tokens) and `lognormal-n(k)`, and expressions
 //   (`ExpressionFormula`: parsed once into postfix code, evaluated per element on a fixed stack).
+//   `FormulaSpec` is a formula as written (text or JSON object), shared by `--formula` and sweeps.
 // - `FormulaQuantizer`: the one formula-quantize entry point (a formula, plain per-column
 //   importance of one matrix, the type) used by scoring, `quantize-raw`, `imx quantize` and tests.
 //   The importance comes in as `[Float]` slices (IMatrix's `ImportanceMatrix.slices` makes them):

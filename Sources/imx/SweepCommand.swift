@@ -47,7 +47,16 @@ struct SweepCommand: ParsableCommand {
             transform: SweepShard.reader("--shard"))
     var shard: SweepShard?
 
+    @Option(help: "Compare two grid points A,B (as --dry-run lists them) token by token from the output's per-token scores: A − B in KLD and NLL with 95% intervals; runs nothing.")
+    var compare: String?
+
     func validate() throws {
+        if let compare {
+            guard SweepComparison.variants(compare).count == 2 else { throw CommandError("--compare: '\(compare)' is not two grid points A,B") }
+            guard emit == nil && !resume && !restart && !dryRun && shard == nil && only.isEmpty else {
+                throw CommandError("--compare reads finished results and runs nothing: it takes no --emit, --resume, --restart, --dry-run, --shard or --only")
+            }
+        }
         if emit != nil {
             guard let output, output.hasSuffix(".gguf") else { throw ValidationError("--emit writes a model: give -o OUT.gguf") }
             guard !resume && !restart && !dryRun && shard == nil && only.isEmpty else {
@@ -59,6 +68,12 @@ struct SweepCommand: ParsableCommand {
 
     func run() throws {
         if let emit, let output { return try emitModel(emit, to: output) }
+        if let compare {
+            let variants = SweepComparison.variants(compare)
+            let plan = try SweepPlan.make(configPath: config, output: output)
+            let rows = try SweepComparison.compare(plan: plan, first: variants[0], second: variants[1])
+            return print(SweepComparison.render(rows, first: variants[0], second: variants[1]))
+        }
         var options = SweepRun.Options()
         options.resume = resume
         options.restart = restart

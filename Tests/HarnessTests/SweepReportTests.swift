@@ -117,12 +117,12 @@ struct SweepReportTests {
         #expect(ReportTextParsing.section(markdown, heading: "## Per-expert effects").contains("### Q6_K"))
     }
 
-    @Test("summary.csv: header plus one row per record in grid order, 29 cells each, numbers round-trip")
+    @Test("summary.csv: header plus one row per record in grid order, 49 cells each, numbers round-trip")
     func summaryCSV() throws {
         let records = F.records()
         let rows = ReportTextParsing.csv(SweepReport.csv(description: F.description, records: records.reversed()))
         #expect(rows.count == 1 + records.count)
-        #expect(rows.allSatisfy { $0.count == 29 })
+        #expect(rows.allSatisfy { $0.count == 49 })
         let header = rows[0]
         #expect(Array(header.prefix(9)) == ["variant", "type", "formula", "family", "parameters", "tensors", "total_wrmse",
                                             "total_rel_wrmse", "total_rmse"])
@@ -141,7 +141,7 @@ struct SweepReportTests {
         #expect(rows[2][column("parameters")] == "lambda=0.5")
         #expect(rows[1][column("parameters")] == "")
         let bare = ReportTextParsing.csv(SweepReport.csv(description: F.description, records: F.records(withEndToEnd: false)))
-        #expect(bare.dropFirst().allSatisfy { row in row.count == 29 && row[9...].allSatisfy(\.isEmpty) })
+        #expect(bare.dropFirst().allSatisfy { row in row.count == 49 && row[9...].allSatisfy(\.isEmpty) })
     }
 
     @Test("CSV fields with commas, quotes and line breaks are quoted and read back")

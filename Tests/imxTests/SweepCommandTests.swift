@@ -143,6 +143,46 @@ struct SweepCommandTests {
         #expect(try String(contentsOfFile: merged + "/summary.csv", encoding: .utf8) == summary)
     }
 
+    @Test("paired scores: each formula against llama on the same tokens, in results, report and --compare", .needsFixtures)
+    func pairedScores() throws {
+        let directory = try TemporaryDirectory()
+        let output = directory.file("out")
+        let config = try Self.config(output: output, types: ["Q4_0"], formulas: #"["uniform", "llama", "qw"]"#)
+            .replacingOccurrences(of: #""context": 128, "chunks": 4"#, with: #""context": 64, "chunks": 10"#)
+        try Self.write(config, to: directory.file("sweep.json"))
+        let run = try InspectCommandTests.imx(["sweep", directory.file("sweep.json")])
+        #expect(run.status == 0, "\(run.stderr)")
+        let records = Self.lines(output + "/results.jsonl").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        func evaluation(_ variant: String) throws -> [String: Any] {
+            try #require(records.first { $0["variant"] as? String == variant }?["evaluation"] as? [String: Any])
+        }
+        // The baseline ran first (though listed second), so every other point was paired as it was scored.
+        #expect(records.first?["variant"] as? String == "Q4_0/llama")
+        let llama = try evaluation("Q4_0/llama"), uniform = try evaluation("Q4_0/uniform")
+        #expect(llama["paired"] == nil)
+        let paired = try #require(uniform["paired"] as? [String: Any])
+        let kld = try #require(paired["kld"] as? [String: Any]), nll = try #require(paired["nll"] as? [String: Any])
+        #expect(paired["baseline"] as? String == "Q4_0/llama" && kld["chunks"] as? Int == 10)
+        // The paired means agree with the unpaired statistics computed independently of them.
+        let kldDifference = (uniform["meanKLD"] as! Double) - (llama["meanKLD"] as! Double)
+        #expect(abs((kld["mean"] as! Double) - kldDifference) < 1e-6 + 1e-4 * abs(kldDifference), "\(kld) vs \(kldDifference)")
+        let logRatio = log(uniform["perplexity"] as! Double) - log(llama["perplexity"] as! Double)
+        #expect(abs((nll["mean"] as! Double) - logRatio) < 1e-5, "\(nll) vs \(logRatio)")
+        let low = try #require(kld["low"] as? Double), high = try #require(kld["high"] as? Double)
+        #expect(low <= (kld["mean"] as! Double) && (kld["mean"] as! Double) <= high)
+        let report = try String(contentsOfFile: output + "/report.md", encoding: .utf8)
+        #expect(report.contains("| ΔKLD vs llama [95%] | verdict |") && report.contains("| baseline |"))
+
+        let compare = try InspectCommandTests.imx(["sweep", directory.file("sweep.json"), "--compare", "Q4_0/uniform,Q4_0/qw"])
+        #expect(compare.status == 0, "\(compare.stderr)")
+        #expect(compare.stdout.contains("Δ = Q4_0/uniform − Q4_0/qw") && compare.stdout.contains("evaluation: "))
+        #expect(compare.stdout.contains("calibration") == FileManager.default.fileExists(atPath: output + "/cache/tokens/calibration"))
+        let unknown = try InspectCommandTests.imx(["sweep", directory.file("sweep.json"), "--compare", "Q4_0/uniform,Q4_0/x2"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("--compare: no grid point 'Q4_0/x2'"))
+        let one = try InspectCommandTests.imx(["sweep", directory.file("sweep.json"), "--compare", "Q4_0/uniform"])
+        #expect(one.status != 0 && one.stderr == "Error: --compare: 'Q4_0/uniform' is not two grid points A,B\n")
+    }
+
     @Test("run again: up to date, not an error; partial results need --resume; --restart moves them aside; default output runs/NAME", .needsFixtures)
     func rerunRestartAndDefaultOutput() throws {
         let directory = try TemporaryDirectory()
@@ -352,6 +392,6 @@ struct ShippedConfigTests {
     func moeDryRun() throws {
         let run = try InspectCommandTests.imx(["sweep", TestEnvironment.packageRoot + "/configs/moe-fixture.json", "--dry-run"])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.contains("14 grid points"))
+        #expect(run.stdout.contains("22 grid points"))
     }
 }

@@ -133,7 +133,7 @@ public struct TensorDiagnoser {
                     let rows = source.baseAddress! + expert * perMatrix
                     _ = try QuantizationScoring.reconstruct(
                         type, formula: effective, rows: rows, rowCount: matrix.outFeatures, rowLength: columns,
-                        importance: slice?.values, tokenCount: slice?.tokenCount ?? 0, into: target.baseAddress!, threads: threads)
+                        importance: slice?.values, tokenCount: slice?.tokenCount ?? 0, pooled: slice?.pooled, into: target.baseAddress!, threads: threads)
                     return probe.errorSums(weights: rows, reconstruction: target.baseAddress!, rowCount: matrix.outFeatures)
                 }
             }

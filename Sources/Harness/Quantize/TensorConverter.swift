@@ -44,7 +44,8 @@ struct TensorConverter {
                 } else {
                     do {
                         try FormulaQuantizer.quantize(plan.targetType, formula: formula, rows: rows, rowCount: count, rowLength: rowLength,
-                                                      importance: slice?.values, tokenCount: slice?.tokenCount ?? 0, into: target, threads: threads)
+                                                      importance: slice?.values, tokenCount: slice?.tokenCount ?? 0, pooled: slice?.pooled,
+                                                      into: target, threads: threads)
                     } catch {
                         throw QuantizeError(file: file.path, field: plan.name, message: error.description, cause: error)
                     }

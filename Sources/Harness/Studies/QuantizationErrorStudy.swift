@@ -75,7 +75,7 @@ public enum QuantizationErrorStudy {
                             let offset = matrix * rowsPerMatrix * columns
                             totals.add(try QuantizationScoring.score(
                                 type, formula: formula, rows: buffer.baseAddress! + offset, rowCount: rowsPerMatrix,
-                                rowLength: columns, importance: slice.values, tokenCount: slice.tokenCount, threads: threads))
+                                rowLength: columns, importance: slice.values, tokenCount: slice.tokenCount, pooled: slice.pooled, threads: threads))
                         }
                     }
                     rows.append(Row(tensor: tensor.name, sourceType: tensor.type.name, type: type.name, formula: formula.description,

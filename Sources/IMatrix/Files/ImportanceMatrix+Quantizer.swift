@@ -15,6 +15,18 @@ extension ImportanceMatrix {
         public var tokenCount: Float
         /// True when the matrix saw no tokens and got importance 1.
         public var isPlaceholder: Bool
+        /// The tensor's pooled importance per column, the same for each of its matrices:
+        /// Σx² over all its matrices ÷ all their tokens (the token-weighted mean of the
+        /// matrices' importance), for formulas that shrink an expert toward it; nil for a
+        /// legacy file (no per-matrix counts) or a tensor without tokens.
+        public var pooled: [Float]?
+
+        public init(values: [Float], tokenCount: Float, isPlaceholder: Bool, pooled: [Float]? = nil) {
+            self.values = values
+            self.tokenCount = tokenCount
+            self.isPlaceholder = isPlaceholder
+            self.pooled = pooled
+        }
     }
 
     /// The importance of tensor `name` for each of its `matrices` matrices of `columns` columns,
@@ -27,6 +39,7 @@ extension ImportanceMatrix {
                             message: "\(entry.values.count) importance values, the model tensor needs \(columns) × \(matrices)")
         }
         let perCount = entry.values.count / entry.counts.count
+        let pooled = format == .dat ? nil : Self.pooled(entry, columns: columns, matrices: matrices, perCount: perCount)
         var result: [Slice?] = []
         for matrix in 0..<matrices {
             let start = matrix * columns
@@ -37,12 +50,28 @@ extension ImportanceMatrix {
                 result.append(Slice(values: values, tokenCount: 0, isPlaceholder: false))
             } else if count == 0 {
                 result.append(zeroCount == .ones
-                    ? Slice(values: [Float](repeating: 1, count: columns), tokenCount: 0, isPlaceholder: true) : nil)
+                    ? Slice(values: [Float](repeating: 1, count: columns), tokenCount: 0, isPlaceholder: true, pooled: pooled) : nil)
             } else {
                 for j in values.indices { values[j] = values[j] / count }
-                result.append(Slice(values: values, tokenCount: count, isPlaceholder: false))
+                result.append(Slice(values: values, tokenCount: count, isPlaceholder: false, pooled: pooled))
             }
         }
         return result
+    }
+
+    /// Σx² per column summed over the matrices ÷ their summed token counts (in float64, rounded
+    /// once); nil when no matrix saw a token.
+    static func pooled(_ entry: Entry, columns: Int, matrices: Int, perCount: Int) -> [Float]? {
+        var sums = [Double](repeating: 0, count: columns)
+        var tokens = 0.0
+        for matrix in 0..<matrices {
+            let start = matrix * columns
+            let count = Double(entry.counts[start / perCount])
+            guard count > 0 else { continue }
+            tokens += count
+            for j in 0..<columns { sums[j] += Double(entry.values[start + j]) }
+        }
+        guard tokens > 0 else { return nil }
+        return sums.map { Float($0 / tokens) }
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Weight formulas by name, with parameters: `llama`, `qw`, `abs-x`, `x2`, `sigma2-plus-x2`,
-/// `sqrt-sigma2-plus-x2`, `uniform`, `lognormal(lambda)`, `floor(eps)` and `expr`.
+/// `sqrt-sigma2-plus-x2`, `uniform`, `lognormal(lambda)`, `floor(eps)`, `shrink(k)`,
+/// `lognormal-n(k)` and `expr`.
 ///
 /// A formula is written as `NAME`, `NAME(value, …)` / `NAME(param=value, …)`, a JSON object
 /// `{"name": "lognormal", "lambda": 0.25}` (`{"name": "expr", "expression": "…", "parameters": {…}}`),
@@ -42,6 +43,16 @@ public struct FormulaRegistry: Sendable {
         })
         registry.register("floor", Entry(parameters: [("eps", 0.01)], summary: "(qw + ε·mean_qw)·sqrt(σ²+x²); ε = 0 is llama") {
             p throws(FormulaError) in FloorFormula(epsilon: p["eps"]!)
+        })
+        registry.register("shrink", Entry(parameters: [("k", 64)], summary: "llama on (Σx²_e + k·m̄)/(n_e + k): each expert's qw pulled toward its tensor's pooled mean m̄ by its token count; k = 0 is llama") {
+            p throws(FormulaError) in
+            guard p["k"]! >= 0 else { throw FormulaError(formula: "shrink(k=\(p["k"]!))", message: "k must be at least 0") }
+            return ShrinkFormula(k: p["k"]!)
+        })
+        registry.register("lognormal-n", Entry(parameters: [("k", 64)], summary: "lognormal with λ = k/(k + n) per matrix from its token count n") {
+            p throws(FormulaError) in
+            guard p["k"]! >= 0 else { throw FormulaError(formula: "lognormal-n(k=\(p["k"]!))", message: "k must be at least 0") }
+            return LogNormalByCountFormula(k: p["k"]!)
         })
         return registry
     }()

@@ -60,7 +60,21 @@ struct MagnitudeFreeForQ6K: ElementWeighting {
     }
 }
 
+/// A formula that changes the importance itself before its weighting reads it (shrinking an
+/// expert's importance toward its tensor's pooled importance by the expert's token count).
+public protocol ImportanceAdjusting: WeightFormula {
+    /// The importance to quantize one matrix with, from its own (`qw`, one value per column),
+    /// the tokens behind it and its tensor's pooled importance (nil when unknown).
+    func adjustedImportance(_ own: [Float], tokenCount: Float, pooled: [Float]?) -> [Float]
+}
+
 extension WeightFormula {
+    /// The importance the quantizer reads for a matrix: `own`, or what an ``ImportanceAdjusting``
+    /// formula makes of it. The error metrics always use `own`.
+    public func quantizerImportance(_ own: [Float], tokenCount: Float, pooled: [Float]?) -> [Float] {
+        (self as? any ImportanceAdjusting)?.adjustedImportance(own, tokenCount: tokenCount, pooled: pooled) ?? own
+    }
+
     /// The formula to quantize a tensor with: itself, or, when it needs an importance matrix
     /// and the tensor has none (e.g. token_embd), `llama`, which then takes ggml's no-imatrix path.
     public func applicable(hasImportance: Bool) -> any WeightFormula {

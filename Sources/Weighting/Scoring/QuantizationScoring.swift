@@ -12,15 +12,17 @@ public enum QuantizationScoring {
 
     /// Quantizes `rowCount × rowLength` floats at `rows` to `type` with `formula`, dequantizes
     /// them and returns the error sums. `importance` (one value per column, the raw imatrix
-    /// mean) feeds both the formula and the weighted metrics; without it the metrics use 1.
+    /// mean) feeds both the formula and the weighted metrics (which take it as it is, whatever
+    /// the formula makes of it; `pooled` is the tensor's pooled importance); without it the
+    /// metrics use 1.
     public static func score(
         _ type: GGMLType, formula: any WeightFormula, rows: UnsafePointer<Float>, rowCount: Int, rowLength: Int,
-        importance: [Float]?, tokenCount: Float = 0, threads: Int = Parallel.processorCount
+        importance: [Float]?, tokenCount: Float = 0, pooled: [Float]? = nil, threads: Int = Parallel.processorCount
     ) throws(Failure) -> ErrorTotals {
         var decoded = [Float](repeating: 0, count: rowCount * rowLength)
         return try decoded.withUnsafeMutableBufferPointer { (buffer) throws(Failure) -> ErrorTotals in
             try reconstruct(type, formula: formula, rows: rows, rowCount: rowCount, rowLength: rowLength,
-                            importance: importance, tokenCount: tokenCount, into: buffer.baseAddress!, threads: threads)
+                            importance: importance, tokenCount: tokenCount, pooled: pooled, into: buffer.baseAddress!, threads: threads)
         }
     }
 
@@ -29,7 +31,7 @@ public enum QuantizationScoring {
     /// fake-quantized weights a sweep puts into the model.
     public static func reconstruct(
         _ type: GGMLType, formula: any WeightFormula, rows: UnsafePointer<Float>, rowCount: Int, rowLength: Int,
-        importance: [Float]?, tokenCount: Float = 0, into decoded: UnsafeMutablePointer<Float>,
+        importance: [Float]?, tokenCount: Float = 0, pooled: [Float]? = nil, into decoded: UnsafeMutablePointer<Float>,
         threads: Int = Parallel.processorCount
     ) throws(Failure) -> ErrorTotals {
         if importance == nil && formula.needsImportance {
@@ -39,7 +41,8 @@ public enum QuantizationScoring {
         do {
             try bytes.withUnsafeMutableBytes { output in
                 try FormulaQuantizer.quantize(type, formula: formula, rows: rows, rowCount: rowCount, rowLength: rowLength,
-                                              importance: importance, tokenCount: tokenCount, into: output.baseAddress!, threads: threads)
+                                              importance: importance, tokenCount: tokenCount, pooled: pooled,
+                                              into: output.baseAddress!, threads: threads)
             }
         } catch {
             throw Failure(description: "\(error)")

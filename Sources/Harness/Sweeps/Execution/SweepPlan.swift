@@ -119,11 +119,16 @@ public struct SweepPlan: Sendable {
             throw fail("recipe[\(unmatched)].tensors", "'\(recipe.rules[unmatched].pattern)' matches no weight matrix of \(config.model)")
         }
         var formulas = try FormulaGrid.expand(config.formulas, file: path)
-        let baseline = config.baseline ?? "llama"
+        let baselineFormula: any WeightFormula
+        do { baselineFormula = try FormulaRegistry.standard.parse(config.baseline ?? "llama") } catch {
+            throw fail("baseline", error.description, cause: error)
+        }
+        // The baseline by the name its grid point gets (`lognormal(0.5)` is `lognormal(lambda=0.5)`).
+        let baseline = baselineFormula.description
         if !formulas.contains(where: { $0.name == baseline }) {
-            let formula: any WeightFormula
-            do { formula = try FormulaRegistry.standard.parse(baseline) } catch { throw fail("baseline", error.description, cause: error) }
-            formulas.insert(FormulaPoint(formula: formula, family: baseline, parameters: [:]), at: 0)
+            let family = FormulaSpec.text(config.baseline ?? "llama").family
+            formulas.insert(FormulaPoint(formula: baselineFormula, family: FormulaRegistry.standard.names.contains(family) ? family : "expr",
+                                         parameters: [:]), at: 0)
             warnings.append("note: baseline formula \(baseline) added to the grid")
         }
         for point in formulas {

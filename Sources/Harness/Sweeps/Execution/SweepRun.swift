@@ -86,7 +86,9 @@ public struct SweepRun {
             throw SweepConfigError(file: resultsPath, path: "fingerprint", message: "results were made with a different model, text, imatrix or recipe (fingerprint \(foreign.fingerprint), this config \(plan.fingerprint)); name another output folder with -o, or pass --restart to move them aside and start over")
         }
         let done = Set(known.map(\.variant))
-        let pending = points.filter { !done.contains($0.variant) }
+        // Baselines first, so that every other point is paired with its baseline when it is scored.
+        let unscored = points.filter { !done.contains($0.variant) }
+        let pending = unscored.filter { $0.formula.name == plan.baseline } + unscored.filter { $0.formula.name != plan.baseline }
         if options.dryRun {
             log(dryRunListing(points: points, done: done))
             return Summary(pointsRun: 0, pointsSkipped: points.count - pending.count, seconds: 0, secondsPerPoint: 0,
@@ -94,9 +96,10 @@ public struct SweepRun {
         }
         if pending.isEmpty && !known.isEmpty {
             // Complete: nothing to compute; the report is a pure function of the records.
-            try SweepReport.write(description: plan.description, records: known, to: plan.output)
+            let records = PairedScores.completed(known, baseline: plan.baseline, caches: [plan.output + "/cache"])
+            try SweepReport.write(description: plan.description, records: records, to: plan.output)
             return Summary(pointsRun: 0, pointsSkipped: points.count, seconds: Date().timeIntervalSince(started), secondsPerPoint: 0,
-                           secondsPerPointPerToken: 0, evaluationTokens: 0, reportPath: plan.output + "/report.md", records: known,
+                           secondsPerPointPerToken: 0, evaluationTokens: 0, reportPath: plan.output + "/report.md", records: records,
                            upToDate: true)
         }
         if !known.isEmpty && !options.resume {
@@ -150,7 +153,16 @@ public struct SweepRun {
                 let evaluator = DivergenceEvaluator(model: model, plan: reference.plan,
                                                     chunksPerBatch: chunksPerBatch(reference.plan.contextLength))
                 let statistics = try evaluator.compare(with: reference.file)
-                scores[reference.name] = SweepScores.endToEnd(statistics, basePerplexity: reference.base)
+                var score = SweepScores.endToEnd(statistics, basePerplexity: reference.base)
+                let tokens = TokenScores(fingerprint: plan.fingerprint, variant: point.variant, text: reference.name,
+                                         perChunk: reference.plan.scoredPerChunk, samples: statistics.samples)
+                try tokens.write(to: TokenScores.path(cache: cache, text: reference.name, variant: point.variant))
+                if point.formula.name != plan.baseline,
+                   let baseline = PairedScores.tokens(variant: "\(point.typeLabel)/\(plan.baseline)", text: reference.name,
+                                                      fingerprint: plan.fingerprint, caches: [cache]) {
+                    score.paired = PairedScore.between(tokens, baseline)
+                }
+                scores[reference.name] = score
                 let seconds = Date().timeIntervalSince(evaluationStart)
                 if reference.name == "evaluation" { timing.evaluation = seconds } else { timing.calibration = seconds }
             }
@@ -166,7 +178,7 @@ public struct SweepRun {
         }
         model.restoreAllWeights()
 
-        let records = try SweepResultsFile.read(path: resultsPath).records
+        let records = PairedScores.completed(try SweepResultsFile.read(path: resultsPath).records, baseline: plan.baseline, caches: [cache])
         try SweepReport.write(description: plan.description, records: records, to: plan.output)
         let ran = pending.count
         let evaluationTokens = plan.endToEnd ? evaluationPlan.chunkCount * evaluationPlan.contextLength : 0

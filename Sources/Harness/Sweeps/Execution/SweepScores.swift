@@ -18,6 +18,9 @@ enum SweepScores {
         if let evaluation = record.evaluation {
             line += String(format: ", KLD %.5f ± %.5f, top-1 %.2f%%, PPL %.4f", evaluation.meanKLD, evaluation.meanKLDUncertainty,
                            100 * evaluation.topAgreement, evaluation.perplexity)
+            if let paired = evaluation.paired {
+                line += ", ΔKLD \(SweepReport.pairedCell(paired)) \(paired.verdict.rawValue)"
+            }
         }
         if let calibration = record.calibration { line += String(format: ", calib KLD %.5f", calibration.meanKLD) }
         return line + String(format: " (%.1f s)", seconds)

@@ -41,7 +41,8 @@ public final class VariantQuantizer {
                         try QuantizationScoring.reconstruct(
                             choice.used, formula: effective, rows: source.baseAddress! + expert * perMatrix,
                             rowCount: matrix.outFeatures, rowLength: matrix.inFeatures, importance: slice?.values,
-                            tokenCount: slice?.tokenCount ?? 0, into: target.baseAddress! + expert * perMatrix, threads: threads)
+                            tokenCount: slice?.tokenCount ?? 0, pooled: slice?.pooled, into: target.baseAddress! + expert * perMatrix,
+                            threads: threads)
                     }
                 }
                 total.add(totals)

@@ -9,9 +9,12 @@ extension SweepReport {
         var out = "## \(MarkdownTable.plain(type))\n\n"
         guard !grid.records(type: type).isEmpty else { return out + "No grid point of this type has been recorded yet.\n" }
         let baseline = grid.baseline(type: type)
+        let paired = hasPairing(grid)
         let best = bestFormula(grid, type: type)
         var headers = ["formula"]
-        if grid.hasEvaluation { headers += ["KLD eval", "rel. KLD", "p99 KLD", "top-1", "PPL eval"] }
+        if grid.hasEvaluation { headers += ["KLD eval", "rel. KLD"] }
+        if paired { headers += ["ΔKLD vs \(grid.description.baseline) [95%]", "verdict"] }
+        if grid.hasEvaluation { headers += ["p99 KLD", "top-1", "PPL eval"] }
         if grid.hasCalibration { headers += ["KLD calib", "rel."] }
         if grid.hasEvaluation && grid.hasCalibration { headers.append("calib÷eval KLD") }
         headers += ["total wRMSE", "rel. wRMSE"]
@@ -29,6 +32,10 @@ extension SweepReport {
                 let score = record.evaluation
                 row.append(score.map { "\(Formatting.significant($0.meanKLD, 4)) ± \(Formatting.significant($0.meanKLDUncertainty, 2))" } ?? absent)
                 row.append(ratio(score?.meanKLD, baseline?.evaluation?.meanKLD))
+                if paired {
+                    row.append(record.formula == grid.description.baseline ? absent : pairedCell(score?.paired))
+                    row.append(verdictCell(record, grid: grid))
+                }
                 row.append(score.map { Formatting.significant($0.p99KLD, 4) } ?? absent)
                 row.append(score.map { Formatting.percent($0.topAgreement, 2) } ?? absent)
                 row.append(score.map { Formatting.fixed($0.perplexity, 4) } ?? absent)
@@ -45,14 +52,16 @@ extension SweepReport {
             table.append(row)
         }
         out += table.render()
-        out += "\n" + legend(grid, best: best) + "\n"
+        out += "\n" + legend(grid, type: type, best: best) + "\n"
         if let fallbacks = fallbackNote(grid.records(type: type)) { out += "\n" + fallbacks + "\n" }
         return out
     }
 
-    /// The formula of `type` with the lowest mean evaluation KLD, or (when no record of the
+    /// The formula of `type` the paired intervals single out (``pairedBest(_:type:)``) when the
+    /// records are paired; otherwise the lowest mean evaluation KLD, or (when no record of the
     /// type has one) the lowest total weighted RMSE; ties go to the earlier formula.
     static func bestFormula(_ grid: SweepGrid, type: String) -> String? {
+        if hasPairing(grid) { return pairedBest(grid, type: type) }
         let records = grid.records(type: type)
         let scored = records.compactMap { record in record.evaluation.map { (record.formula, $0.meanKLD) } }
         let candidates = scored.isEmpty ? records.map { ($0.formula, $0.totalWeightedRMSE) } : scored
@@ -68,9 +77,11 @@ extension SweepReport {
     }
 
     /// What the columns mean, under a table.
-    private static func legend(_ grid: SweepGrid, best: String?) -> String {
+    private static func legend(_ grid: SweepGrid, type: String, best: String?) -> String {
         var parts: [String] = []
-        if let best {
+        if hasPairing(grid) {
+            parts += pairedLegend(grid, type: type, best: best)
+        } else if let best {
             let reason = grid.hasEvaluation ? "lowest mean KLD on the evaluation text" : "lowest total wRMSE"
             parts.append("★ \(MarkdownTable.code(best)): \(reason).")
         }

@@ -7,7 +7,9 @@ import Weighting
 extension SweepReport {
     /// The columns of `summary.csv`.
     static let summaryColumns: [String] = {
-        let scores = ["tokens", "ppl", "ppl_base", "kld_mean", "kld_uncertainty", "kld_median", "kld_p99", "kld_max", "top1", "rms_dp"]
+        let paired = ["kld_diff", "kld_diff_se", "kld_diff_low", "kld_diff_high", "nll_diff", "nll_diff_se", "nll_diff_low",
+                      "nll_diff_high", "chunks", "verdict"]
+        let scores = ["tokens", "ppl", "ppl_base", "kld_mean", "kld_uncertainty", "kld_median", "kld_p99", "kld_max", "top1", "rms_dp"] + paired
         return ["variant", "type", "formula", "family", "parameters", "tensors", "total_wrmse", "total_rel_wrmse", "total_rmse"]
             + scores.map { "eval_" + $0 } + scores.map { "calib_" + $0 }
     }()
@@ -38,12 +40,22 @@ extension SweepReport {
         return out
     }
 
-    /// The ten cells of one text's scores, all empty when it was not scored.
+    /// The twenty cells of one text's scores, all empty when it was not scored; the ten paired
+    /// ones (differences from the baseline, variant − baseline) empty when it was not paired.
     private static func scoreCells(_ score: SweepRecord.EndToEndScore?) -> [String] {
-        guard let score else { return Array(repeating: "", count: 10) }
+        guard let score else { return Array(repeating: "", count: 20) }
         return [String(score.tokens), number(score.perplexity), number(score.basePerplexity), number(score.meanKLD),
                 number(score.meanKLDUncertainty), number(score.medianKLD), number(score.p99KLD), number(score.maxKLD),
-                number(score.topAgreement), number(score.rmsProbabilityChange)]
+                number(score.topAgreement), number(score.rmsProbabilityChange)] + pairedCells(score.paired)
+    }
+
+    private static func pairedCells(_ paired: PairedScore?) -> [String] {
+        guard let paired else { return Array(repeating: "", count: 10) }
+        func cells(_ difference: PairedDifference) -> [String] {
+            [number(difference.mean), difference.standardError.map(number) ?? "", difference.low.map(number) ?? "",
+             difference.high.map(number) ?? ""]
+        }
+        return cells(paired.kld) + cells(paired.nll) + [String(paired.kld.chunks), paired.verdict.rawValue]
     }
 
     private static func number(_ value: Double) -> String { Formatting.significant(value, 6) }

@@ -35,6 +35,7 @@ public enum SweepMerge {
             }
         }
         var stored: Stored?
+        var caches: [String] = []
         var byIndex: [Int: SweepRecord] = [:]
         var duplicates = 0
         for file in files {
@@ -48,6 +49,8 @@ public enum SweepMerge {
                 throw SweepConfigError(file: file, path: "fingerprint", message: "comes from a different sweep (fingerprint \(description.fingerprint), first input \(stored.fingerprint))")
             }
             stored = stored ?? description
+            let cache = (folder.isEmpty ? "." : folder) + "/cache"
+            if !caches.contains(cache) { caches.append(cache) }
             for record in try SweepResultsFile.read(path: file).records {
                 guard record.fingerprint == description.fingerprint else {
                     throw SweepConfigError(file: file, path: record.variant, message: "record of another sweep (fingerprint \(record.fingerprint))")
@@ -56,7 +59,9 @@ public enum SweepMerge {
             }
         }
         guard let stored else { throw SweepConfigError(file: output, path: "inputs", message: "no results to merge") }
-        let records = byIndex.keys.sorted().map { byIndex[$0]! }
+        // Records whose baseline was scored in another shard or run are paired here.
+        let records = PairedScores.completed(byIndex.keys.sorted().map { byIndex[$0]! }, baseline: stored.description.baseline,
+                                             caches: caches)
         try ReportFile.makeDirectory(output)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

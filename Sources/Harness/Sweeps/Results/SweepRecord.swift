@@ -112,9 +112,13 @@ public struct SweepRecord: Codable, Sendable, Equatable {
         public var topAgreement: Double
         /// RMS of p(target) − p_base(target).
         public var rmsProbabilityChange: Double
+        /// Against the type's baseline on the same tokens (nil for the baseline itself, and
+        /// until the baseline has been scored).
+        public var paired: PairedScore?
 
         public init(tokens: Int, perplexity: Double, basePerplexity: Double, meanKLD: Double, meanKLDUncertainty: Double,
-                    medianKLD: Double, p99KLD: Double, maxKLD: Double, topAgreement: Double, rmsProbabilityChange: Double) {
+                    medianKLD: Double, p99KLD: Double, maxKLD: Double, topAgreement: Double, rmsProbabilityChange: Double,
+                    paired: PairedScore? = nil) {
             self.tokens = tokens
             self.perplexity = perplexity
             self.basePerplexity = basePerplexity
@@ -125,6 +129,7 @@ public struct SweepRecord: Codable, Sendable, Equatable {
             self.maxKLD = maxKLD
             self.topAgreement = topAgreement
             self.rmsProbabilityChange = rmsProbabilityChange
+            self.paired = paired
         }
     }
 
