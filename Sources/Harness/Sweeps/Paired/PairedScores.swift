@@ -23,13 +23,22 @@ enum PairedScores {
     /// baseline's own records stay unpaired.
     static func completed(_ records: [SweepRecord], baseline: String, caches: [String]) -> [SweepRecord] {
         let baselines = Dictionary(records.filter { $0.formula == baseline }.map { ($0.type, $0.variant) }) { first, _ in first }
+        // Each baseline's scores are read once, however many records pair with them.
+        var baselineTokens: [String: TokenScores?] = [:]
+        func baselineScores(_ variant: String, _ text: String, _ fingerprint: String) -> TokenScores? {
+            let key = text + "\u{1F}" + variant
+            if let known = baselineTokens[key] { return known }
+            let scores = tokens(variant: variant, text: text, fingerprint: fingerprint, caches: caches)
+            baselineTokens[key] = .some(scores)
+            return scores
+        }
         return records.map { record in
             guard record.formula != baseline, let base = baselines[record.type] else { return record }
             var record = record
             func pair(_ score: SweepRecord.EndToEndScore?, _ text: String) -> SweepRecord.EndToEndScore? {
                 guard var score, score.paired == nil,
                       let mine = tokens(variant: record.variant, text: text, fingerprint: record.fingerprint, caches: caches),
-                      let theirs = tokens(variant: base, text: text, fingerprint: record.fingerprint, caches: caches) else { return score }
+                      let theirs = baselineScores(base, text, record.fingerprint) else { return score }
                 score.paired = PairedScore.between(mine, theirs)
                 return score
             }
