@@ -3,7 +3,8 @@
 //   Runs/            runs of a model over a text in chunks: TextRunSettings (shared by every
 //                    run and its command), ImatrixRun (imx compute), PerplexityRun, ChunkedTextRun
 //   Sweeps/Config    JSON sweep configs validated with JSON paths, formula grids, tensor recipes
-//   Sweeps/Execution planning, fingerprints, the sweep's imatrix and references, fake
+//   Sweeps/Execution planning, fingerprints, the imatrix settings (one per combination of the
+//                    config's imatrix axes) and their imatrices, the references, fake
 //                    quantization (VariantQuantizer), scoring, --emit
 //   Sweeps/Results   results.jsonl records, the grid they fill, merging shards
 //   Sweeps/Paired    per-token scores in the cache (TokenScores), paired differences from the

@@ -52,7 +52,7 @@ struct SweepCommand: ParsableCommand {
 
     func validate() throws {
         if let compare {
-            guard SweepComparison.variants(compare).count == 2 else { throw CommandError("--compare: '\(compare)' is not two grid points A,B") }
+            guard SweepComparison.pieces(compare).count >= 2 else { throw CommandError("--compare: '\(compare)' is not two grid points A,B") }
             guard emit == nil && !resume && !restart && !dryRun && shard == nil && only.isEmpty else {
                 throw CommandError("--compare reads finished results and runs nothing: it takes no --emit, --resume, --restart, --dry-run, --shard or --only")
             }
@@ -69,10 +69,10 @@ struct SweepCommand: ParsableCommand {
     func run() throws {
         if let emit, let output { return try emitModel(emit, to: output) }
         if let compare {
-            let variants = SweepComparison.variants(compare)
             let plan = try SweepPlan.make(configPath: config, output: output)
-            let rows = try SweepComparison.compare(plan: plan, first: variants[0], second: variants[1])
-            return print(SweepComparison.render(rows, first: variants[0], second: variants[1]))
+            let (first, second) = SweepComparison.variants(compare, plan: plan)
+            let rows = try SweepComparison.compare(plan: plan, first: first, second: second)
+            return print(SweepComparison.render(rows, first: first, second: second))
         }
         var options = SweepRun.Options()
         options.resume = resume

@@ -1,5 +1,6 @@
 import Foundation
 import GGUF
+import IMatrix
 import Testing
 import TestSupport
 
@@ -183,6 +184,53 @@ struct SweepCommandTests {
         #expect(one.status != 0 && one.stderr == "Error: --compare: 'Q4_0/uniform' is not two grid points A,B\n")
     }
 
+    @Test("imatrix axes: one imatrix per setting, each what imx compute makes; the grid on each; a table across settings", .needsFixtures)
+    func imatrixAxes() throws {
+        let directory = try TemporaryDirectory()
+        let output = directory.file("out")
+        let config = try Self.config(output: output, types: ["Q4_0"], formulas: #"["llama", "uniform"]"#)
+            .replacingOccurrences(of: #""imatrix": { "context": 128, "chunks": 3 }"#,
+                                  with: #""imatrix": { "context": [64, 128], "chunks": 3, "partial_data": ["keep", "skip"] }"#)
+            .replacingOccurrences(of: #""context": 128, "chunks": 4"#, with: #""context": 64, "chunks": 10"#)
+        try Self.write(config, to: directory.file("sweep.json"))
+        let run = try InspectCommandTests.imx(["sweep", directory.file("sweep.json")])
+        #expect(run.status == 0, "\(run.stderr)")
+        let records = Self.lines(output + "/results.jsonl").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(records.count == 8)
+        let settings = ["context=64,partial_data=keep", "context=64,partial_data=skip", "context=128,partial_data=keep", "context=128,partial_data=skip"]
+        #expect(Set(records.compactMap { $0["imatrix"] as? String }) == Set(settings))
+        #expect(records.allSatisfy { ($0["type"] as? String) == "Q4_0@\($0["imatrix"] as? String ?? "")" })
+        // Every non-baseline point is paired with its own setting's baseline.
+        for record in records where record["formula"] as? String == "uniform" {
+            let paired = (record["evaluation"] as? [String: Any])?["paired"] as? [String: Any]
+            #expect(paired?["baseline"] as? String == "\(record["type"] as! String)/llama")
+        }
+        // Each setting's imatrix is what imx compute writes for the same settings.
+        let description = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output + "/sweep.json"))) as? [String: Any])
+        let stored = try #require((description["description"] as? [String: Any])?["imatrixSettings"] as? [[String: Any]])
+        #expect(stored.compactMap { $0["label"] as? String } == settings)
+        let skip128 = try #require(stored.first { $0["label"] as? String == "context=128,partial_data=skip" }?["file"] as? String)
+        let computed = directory.file("computed.gguf")
+        let compute = try InspectCommandTests.imx(["compute", "-m", try TestEnvironment.fixture("moe/tiny-mixtral.gguf"),
+                                                   "-f", TestEnvironment.packageRoot + "/corpora/calibration.txt", "-c", "128", "--chunks", "3",
+                                                   "--partial-data", "skip", "--no-ppl", "-t", "2", "-o", computed])
+        #expect(compute.status == 0, "\(compute.stderr)")
+        let swept = try ImportanceMatrix.read(path: output + "/" + skip128), direct = try ImportanceMatrix.read(path: computed)
+        #expect(swept.entries == direct.entries && !swept.entries.isEmpty)
+        let keep64 = try ImportanceMatrix.read(path: output + "/" + (stored[0]["file"] as! String))
+        #expect(keep64.entries.count > swept.entries.count, "skip leaves out tensors with unrouted experts")
+        let report = try String(contentsOfFile: output + "/report.md", encoding: .utf8)
+        #expect(report.contains("## Q4_0@context=128,partial_data=skip") && report.contains("## Across imatrix settings"))
+        #expect(report.contains("| formula | context=64,partial_data=keep | context=64,partial_data=skip | context=128,partial_data=keep | context=128,partial_data=skip |"))
+        let again = try InspectCommandTests.imx(["sweep", directory.file("sweep.json")])
+        #expect(again.status == 0 && again.stdout.contains("sweep: up to date"), "\(again.stderr)")
+        // Settings hold commas; --compare still finds the two points, here llama under two contexts.
+        let compare = try InspectCommandTests.imx(["sweep", directory.file("sweep.json"), "--compare",
+                                                   "Q4_0@context=128,partial_data=keep/llama,Q4_0@context=64,partial_data=keep/llama"])
+        #expect(compare.status == 0, "\(compare.stderr)")
+        #expect(compare.stdout.contains("Δ = Q4_0@context=128,partial_data=keep/llama − Q4_0@context=64,partial_data=keep/llama"))
+    }
+
     @Test("run again: up to date, not an error; partial results need --resume; --restart moves them aside; default output runs/NAME", .needsFixtures)
     func rerunRestartAndDefaultOutput() throws {
         let directory = try TemporaryDirectory()
@@ -274,6 +322,17 @@ struct SweepCommandTests {
             (#""formulas": ["llama", "uniform"]"#, #""formulas": [{"name": "expr", "expression": "a*qw", "parameters": {"a": []}}]"#,
              "formulas[0].parameters.a: the grid is empty"),
             (#""formulas": ["llama", "uniform"]"#, #""formulas": ["llama", 3]"#, "formulas[1]: expected a formula string or object"),
+            (#""imatrix": { "context": 128, "chunks": 3 }"#, #""imatrix": { "context": [128, 100000], "chunks": 3 }"#,
+             "imatrix.context[1]: 100000 is above the model's context length 4096 (llama.context_length)"),
+            (#""imatrix": { "context": 128, "chunks": 3 }"#, #""imatrix": { "context": [], "chunks": 3 }"#, "imatrix.context: the axis is empty"),
+            (#""imatrix": { "context": 128, "chunks": 3 }"#, #""imatrix": { "context": 128, "chunks": [3, 0] }"#, "imatrix.chunks[1]: must be at least 1, got 0"),
+            (#""imatrix": { "context": 128, "chunks": 3 }"#, #""imatrix": { "file": "x.gguf", "chunks": [3, 4] }"#, "imatrix.file: an imatrix file cannot be swept"),
+            (#""imatrix": { "context": 128, "chunks": 3 }"#, #""imatrix": { "context": 128, "chunks": 3, "override_kv": [[], ["llama.no_such=int:3"]] }"#,
+             "imatrix.override_kv[1][0]: llama.no_such is not a key of"),
+            (#""imatrix": { "context": 128, "chunks": 3 }"#, #""imatrix": { "context": 128, "chunks": 3, "override_kv": [[], ["llama.expert_used_count=int:99"]] }"#,
+             "imatrix.override_kv[1]: "),
+            (#""imatrix": { "context": 128, "chunks": 3 }"#, #""imatrix": { "context": 128, "chunks": 3, "texts": [["nothing-here.txt"]] }"#,
+             "imatrix.texts[0][0]: cannot read"),
             (#""context": 128, "chunks": 4"#, #""context": "128", "chunks": 4"#, "evaluation.context: expected an integer"),
             (#""context": 128, "chunks": 4"#, #""context": 64.5, "chunks": 4"#, "evaluation.context: expected an integer, found 64.5"),
             (#""imatrix": { "context": 128, "chunks": 3 }"#, #""imatrix": { "context": 128, "chunks": 3, "override_kv": ["llama.expert_used_count=float:4"] }"#,

@@ -51,19 +51,24 @@ public struct SweepConfig: Codable, Sendable, Equatable {
         public var chunks: Int?
     }
 
-    /// The imatrix: an existing file, or computed from the calibration text.
+    /// The imatrix: an existing file, or computed from the calibration text. Each setting may be
+    /// an axis (an array of values): the sweep then computes one imatrix per combination and
+    /// runs the grid on each.
     public struct ImatrixSettings: Codable, Sendable, Equatable {
         /// Reuse this imatrix file (GGUF or legacy .dat) instead of computing one.
         public var file: String?
+        /// The text(s) to compute from (default: the calibration texts); an axis is an array of lists.
+        public var texts: SweepAxis<[String]>?
         /// Chunk length for computing (default: the calibration context).
-        public var context: Int?
+        public var context: SweepAxis<Int>?
         /// Chunks to compute from (default: the calibration chunks).
-        public var chunks: Int?
+        public var chunks: SweepAxis<Int>?
         /// Partial-data policy when writing the computed file (`keep`, `fill-one`, `ik`, `skip`, `prior=W`).
-        public var partialData: PartialDataPolicy?
+        public var partialData: SweepAxis<PartialDataPolicy>?
         /// `--override-kv` for computing the imatrix (`KEY=TYPE:VALUE`, llama.cpp's syntax), e.g.
-        /// `qwen3moe.expert_used_count=int:16`; the evaluation reads the model as it is.
-        public var overrideKV: [String]?
+        /// `qwen3moe.expert_used_count=int:16`; the evaluation reads the model as it is. An axis
+        /// is an array of lists.
+        public var overrideKV: SweepAxis<[String]>?
     }
 
     /// One recipe line.
@@ -83,7 +88,7 @@ public struct SweepConfig: Codable, Sendable, Equatable {
 
 extension SweepConfig.ImatrixSettings {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case file, context, chunks
+        case file, texts, context, chunks
         case partialData = "partial_data"
         case overrideKV = "override_kv"
     }

@@ -44,6 +44,17 @@ public enum SweepConfigLoader {
             config.evaluation.texts[i] = try resolve(config.evaluation.texts[i], "evaluation.texts[\(i)]")
         }
         if let file = config.imatrix?.file { config.imatrix?.file = try resolve(file, "imatrix.file") }
+        if let axis = config.imatrix?.texts {
+            var sets: [[String]] = []
+            for (set, texts) in axis.values.enumerated() {
+                var resolved: [String] = []
+                for (index, text) in texts.enumerated() {
+                    resolved.append(try resolve(text, axis.isAxis ? "imatrix.texts[\(set)][\(index)]" : "imatrix.texts[\(index)]"))
+                }
+                sets.append(resolved)
+            }
+            config.imatrix?.texts = axis.isAxis ? .axis(sets) : .single(sets[0])
+        }
         if let output {
             config.output = normalized(output)
         } else if let written = config.output {
@@ -127,6 +138,10 @@ public enum SweepConfigLoader {
     /// A number where an integer is expected (Foundation's decoder reports `64.5` for an `Int`
     /// without the path).
     private static func checkInteger(_ value: Any?, file: String, path: String) throws(SweepConfigError) {
+        if let values = value as? [Any] {
+            for (index, element) in values.enumerated() { try checkInteger(element, file: file, path: "\(path)[\(index)]") }
+            return
+        }
         guard let number = value as? NSNumber, !(value is Bool) else { return }
         let double = number.doubleValue
         guard double.rounded() != double || abs(double) > 9.0e15 else { return }

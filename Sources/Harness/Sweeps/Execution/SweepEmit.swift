@@ -22,8 +22,7 @@ public enum SweepEmit {
         let cache = plan.output + "/cache"
         try ReportFile.makeDirectory(plan.output)
         try ReportFile.makeDirectory(cache)
-        let calibrationText = try SweepTexts.combined(plan.config.calibration.texts, name: "calibration", cache: cache)
-        let importance = try SweepImatrix.obtain(plan: plan, calibrationText: calibrationText, cache: cache, log: log)
+        let importance = try SweepImatrix.obtain(plan: plan, setting: plan.imatrixSettings[point.imatrix], cache: cache, log: log)
         let ordered = file.tensors.sorted { WeightOrder.precedes($0.name, $1.name) }
         let tensors = ordered.map { tensor in
             let choice = types[tensor.name]

@@ -18,6 +18,8 @@ public struct SweepPlan: Sendable {
         public var typeLabel: String
         public var swept: GGMLType?
         public var formula: FormulaPoint
+        /// The point's imatrix: an index into ``SweepPlan/imatrixSettings``.
+        public var imatrix: Int
     }
 
     public let configPath: String
@@ -30,6 +32,8 @@ public struct SweepPlan: Sendable {
     public let calibrationEndToEnd: Bool
     public let precision: ActivationPrecision
     public let fingerprint: String
+    /// The imatrices the grid runs on: one, or the product of the config's `imatrix` axes.
+    public let imatrixSettings: [SweepImatrixSetting]
     /// Warnings to show (e.g. calibration and evaluation text overlap).
     public let warnings: [String]
 
@@ -37,8 +41,6 @@ public struct SweepPlan: Sendable {
     public var threads: Int { config.threads ?? ProcessInfo.processInfo.activeProcessorCount }
     public var evaluationContext: Int { config.evaluation.context ?? 512 }
     public var calibrationContext: Int { config.calibration.context ?? 512 }
-    public var imatrixContext: Int { config.imatrix?.context ?? calibrationContext }
-    public var imatrixChunks: Int? { config.imatrix?.chunks ?? config.calibration.chunks }
 
     /// Reads, checks and expands the config at `path`; `output` replaces the config's output
     /// folder (see ``SweepConfigLoader/load(path:output:)``).
@@ -49,14 +51,13 @@ public struct SweepPlan: Sendable {
         }
         guard !config.name.isEmpty, !config.name.contains("/") else { throw fail("name", "must be a non-empty name without '/'") }
         if let threads = config.threads, let problem = ThreadBudget.problem(threads: threads) { throw fail("threads", problem) }
-        for (field, value) in [("calibration.context", config.calibration.context), ("evaluation.context", config.evaluation.context),
-                               ("imatrix.context", config.imatrix?.context)] {
+        for (field, value) in [("calibration.context", config.calibration.context), ("evaluation.context", config.evaluation.context)] {
             if let value, value < 4 { throw fail(field, "must be at least 4, got \(value)") }
         }
-        for (field, value) in [("calibration.chunks", config.calibration.chunks), ("evaluation.chunks", config.evaluation.chunks),
-                               ("imatrix.chunks", config.imatrix?.chunks)] {
+        for (field, value) in [("calibration.chunks", config.calibration.chunks), ("evaluation.chunks", config.evaluation.chunks)] {
             if let value, value < 1 { throw fail(field, "must be at least 1, got \(value)") }
         }
+        try SweepImatrixAxes.checkValues(config, fail: fail)
         let precision = config.activations ?? .ggmlCPU
         let metrics = config.metrics ?? SweepMetric.allCases
         let endToEnd = metrics.contains(where: \.isEndToEnd)
@@ -100,11 +101,16 @@ public struct SweepPlan: Sendable {
             } catch { throw fail("imatrix.file", error.description, cause: error) }
             imatrixBytes = FileManager.default.contents(atPath: file) ?? Data()
         }
-        for (index, text) in (config.imatrix?.overrideKV ?? []).enumerated() {
-            do {
-                let overrides = try MetadataOverride.parseList(text)
-                _ = try modelFile.overriding(overrides)
-            } catch { throw fail("imatrix.override_kv[\(index)]", error.description, cause: error) }
+        try SweepImatrixAxes.checkAgainstModel(config, modelFile: modelFile, fail: fail)
+        let imatrixSettings = SweepImatrixSetting.expand(config)
+        var imatrixTexts: [(field: String, bytes: Data)] = []
+        for (field, text) in SweepImatrixAxes.texts(config) {
+            guard let bytes = FileManager.default.contents(atPath: text) else { throw fail(field, "cannot read \(text)") }
+            for evaluation in evaluationTexts where (evaluation.path as NSString).standardizingPath == (text as NSString).standardizingPath
+                || evaluation.bytes == bytes {
+                throw fail(evaluation.field, "is the imatrix text \(text): held-out scores need a different text")
+            }
+            imatrixTexts.append((field, bytes))
         }
 
         // Grid.
@@ -136,9 +142,13 @@ public struct SweepPlan: Sendable {
         }
         let labels: [(String, GGMLType?)] = swept.isEmpty ? [("recipe", nil)] : swept.map { ($0.name, $0) }
         var points: [Point] = []
-        for (label, type) in labels {
-            for formula in formulas {
-                points.append(Point(index: points.count, variant: "\(label)/\(formula.name)", typeLabel: label, swept: type, formula: formula))
+        for (setting, imatrix) in imatrixSettings.enumerated() {
+            for (name, type) in labels {
+                let label = imatrix.typeLabel(name)
+                for formula in formulas {
+                    points.append(Point(index: points.count, variant: "\(label)/\(formula.name)", typeLabel: label, swept: type,
+                                        formula: formula, imatrix: setting))
+                }
             }
         }
 
@@ -150,13 +160,12 @@ public struct SweepPlan: Sendable {
         hasher.add("text escapes expanded")
         hasher.add(imatrixBytes)
         hasher.add("\(config.calibration.context ?? 512)/\(config.calibration.chunks ?? -1)/\(config.evaluation.context ?? 512)/\(config.evaluation.chunks ?? -1)")
-        hasher.add("\(config.imatrix?.context ?? -1)/\(config.imatrix?.chunks ?? -1)/\(config.imatrix?.partialData?.description ?? "")")
-        if let overrides = config.imatrix?.overrideKV { hasher.add("override_kv " + overrides.joined(separator: ",")) }
+        SweepImatrixAxes.fingerprint(config, settings: imatrixSettings, texts: imatrixTexts, into: &hasher)
         hasher.add(config.recipe.map { "\($0.tensors)→\($0.type)" }.joined(separator: "\n"))
         hasher.add("\(precision.rawValue)/\(endToEnd)/\(config.calibrationMetrics ?? true)")
         return SweepPlan(configPath: path, config: config, points: points, recipe: recipe, baseline: baseline,
                          endToEnd: endToEnd, calibrationEndToEnd: endToEnd && (config.calibrationMetrics ?? true),
-                         precision: precision, fingerprint: hasher.hex, warnings: warnings)
+                         precision: precision, fingerprint: hasher.hex, imatrixSettings: imatrixSettings, warnings: warnings)
     }
 
     /// What the reports say about this sweep.
@@ -168,7 +177,12 @@ public struct SweepPlan: Sendable {
         return SweepDescription(name: config.name, model: config.model, calibrationTexts: config.calibration.texts,
                                 evaluationTexts: config.evaluation.texts, types: types, formulas: formulas,
                                 baseline: baseline, recipe: config.recipe.map { "\($0.tensors) → \($0.type)" },
-                                gridSize: points.count)
+                                gridSize: points.count,
+                                imatrixSettings: imatrixSettings.count > 1
+                                    ? imatrixSettings.map { setting in
+                                        .init(label: setting.label,
+                                              file: "cache/" + (SweepImatrix.path(plan: self, setting: setting, cache: "") as NSString).lastPathComponent)
+                                    } : nil)
     }
 
     /// The weight matrices of a model file as the forward pass binds them (2-D and 3-D tensors

@@ -86,9 +86,12 @@ public struct SweepRun {
             throw SweepConfigError(file: resultsPath, path: "fingerprint", message: "results were made with a different model, text, imatrix or recipe (fingerprint \(foreign.fingerprint), this config \(plan.fingerprint)); name another output folder with -o, or pass --restart to move them aside and start over")
         }
         let done = Set(known.map(\.variant))
-        // Baselines first, so that every other point is paired with its baseline when it is scored.
+        // By imatrix, and baselines first, so that every other point is paired with its baseline
+        // when it is scored.
         let unscored = points.filter { !done.contains($0.variant) }
-        let pending = unscored.filter { $0.formula.name == plan.baseline } + unscored.filter { $0.formula.name != plan.baseline }
+        let pending = unscored.sorted { a, b in
+            (a.imatrix, a.formula.name == plan.baseline ? 0 : 1, a.index) < (b.imatrix, b.formula.name == plan.baseline ? 0 : 1, b.index)
+        }
         if options.dryRun {
             log(dryRunListing(points: points, done: done))
             return Summary(pointsRun: 0, pointsSkipped: points.count - pending.count, seconds: 0, secondsPerPoint: 0,
@@ -124,7 +127,11 @@ public struct SweepRun {
                                                      contextLength: plan.evaluationContext, chunks: plan.config.evaluation.chunks)
         let calibrationPlan = try ChunkedTextRun.plan(model: model, textPath: calibrationText,
                                                       contextLength: plan.calibrationContext, chunks: plan.config.calibration.chunks)
-        let importance = try SweepImatrix.obtain(plan: plan, calibrationText: calibrationText, cache: cache, log: log)
+        // Each imatrix the pending points need, computed (or reused) once.
+        var importances: [Int: ImportanceMatrix] = [:]
+        for setting in Set(pending.map(\.imatrix)).sorted() {
+            importances[setting] = try SweepImatrix.obtain(plan: plan, setting: plan.imatrixSettings[setting], cache: cache, log: log)
+        }
         let chunksPerBatch = { (context: Int) in max(1, 2048 / context) }
         var references: [(name: String, plan: PerplexityPlan, file: LogProbabilityFile, base: Double)] = []
         if plan.endToEnd && !pending.isEmpty {
@@ -138,13 +145,16 @@ public struct SweepRun {
             }
         }
 
-        let quantizer = VariantQuantizer(model: model, importance: importance, threads: plan.threads)
+        let quantizer = VariantQuantizer(model: model, importance: importances[pending.first?.imatrix ?? 0]
+                                            ?? ImportanceMatrix(path: "<none>", format: .gguf, entries: [], datasets: [], chunkCount: nil, chunkSize: nil),
+                                         threads: plan.threads)
         let matrices = model.matrices
         var quantizationSeconds = 0.0, evaluationSeconds = 0.0
         for (number, point) in pending.enumerated() {
             let pointStart = Date()
             let choices = plan.recipe.choices(for: matrices, swept: point.swept)
             model.restoreAllWeights()
+            if let importance = importances[point.imatrix] { quantizer.importance = importance }
             let tensors = try quantizer.apply(choices, formula: point.formula.formula)
             var timing = SweepRecord.Timing(quantization: Date().timeIntervalSince(pointStart))
             var scores: [String: SweepRecord.EndToEndScore] = [:]
@@ -171,7 +181,8 @@ public struct SweepRun {
             let record = SweepRecord(
                 fingerprint: plan.fingerprint, index: point.index, variant: point.variant, type: point.typeLabel,
                 formula: point.formula.name, family: point.formula.family, parameters: point.formula.parameters,
-                tensors: tensors, evaluation: scores["evaluation"], calibration: scores["calibration"], seconds: timing)
+                tensors: tensors, evaluation: scores["evaluation"], calibration: scores["calibration"], seconds: timing,
+                imatrix: plan.imatrixSettings.count > 1 ? plan.imatrixSettings[point.imatrix].label : nil)
             try SweepResultsFile.append(record, to: resultsPath)
             log(SweepScores.progressLine(record, number: number + 1, of: pending.count,
                                          seconds: Date().timeIntervalSince(pointStart)))

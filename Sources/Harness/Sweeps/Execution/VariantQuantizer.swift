@@ -10,7 +10,9 @@ import Weighting
 /// in place of the file's values (every other tensor keeps its cached float32 copy).
 public final class VariantQuantizer {
     let model: TransformerModel
-    let importance: ImportanceMatrix
+    /// The imatrix the next ``apply(_:formula:)`` quantizes with (a sweep with imatrix axes
+    /// switches it between settings; the dequantized originals stay cached).
+    var importance: ImportanceMatrix
     let threads: Int
     /// The file's values of each tensor some point quantizes, dequantized once.
     private var originals: [String: [Float]] = [:]

@@ -14,10 +14,22 @@ public enum SweepComparison {
         public var score: PairedScore
     }
 
-    /// The two variants of a `--compare` value (split at commas outside parentheses, so
-    /// formulas with commas stay whole).
-    public static func variants(_ text: String) -> [String] {
+    /// The pieces of a `--compare` value between commas outside parentheses (formulas with
+    /// commas stay whole); imatrix settings may hold commas too, so ``variants(_:plan:)`` joins
+    /// them back into two grid points.
+    public static func pieces(_ text: String) -> [String] {
         FormulaRegistry.splitList(text).map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    /// The two grid points of a `--compare` value: the one split at a comma outside parentheses
+    /// whose halves are both grid points (else the first split, so the error names a point).
+    public static func variants(_ text: String, plan: SweepPlan) -> (first: String, second: String) {
+        let parts = pieces(text)
+        let names = Set(plan.points.map(\.variant))
+        let splits = (1..<max(2, parts.count)).map { cut in
+            (parts[..<cut].joined(separator: ","), parts[cut...].joined(separator: ","))
+        }
+        return splits.first { names.contains($0.0) && names.contains($0.1) } ?? splits[0]
     }
 
     /// Compares `first` with `second` on each text both were scored on.

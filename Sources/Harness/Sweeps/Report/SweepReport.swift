@@ -15,6 +15,7 @@ public enum SweepReport {
         let grid = SweepGrid(description: description, records: records)
         var sections = [header(grid)]
         sections += grid.types.map { typeSection(grid, type: $0) }
+        if let imatrix = imatrixSection(grid) { sections.append(imatrix) }
         if let experts = expertSection(grid) { sections.append(experts) }
         let plots = plotList(grid)
         if !plots.isEmpty {

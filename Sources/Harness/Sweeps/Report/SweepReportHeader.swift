@@ -17,6 +17,7 @@ extension SweepReport {
             lines.append("- recipe:")
             lines += description.recipe.map { "  - \(MarkdownTable.code($0))" }
         }
+        if let settings = imatrixHeaderLine(description) { lines.append(settings) }
         lines.append("- baseline formula (rel. = 1.00): \(MarkdownTable.code(description.baseline))")
         lines.append("- grid points recorded: \(grid.records.count) of \(description.gridSize)")
         if !grid.missingVariants.isEmpty {

@@ -14,8 +14,11 @@ public struct SweepRecord: Codable, Sendable, Equatable {
     public var index: Int
     /// The grid point's name, `TYPE/FORMULA`, e.g. `Q4_K/lognormal(lambda=0.25)`.
     public var variant: String
-    /// The swept type (`Q4_K`), or the recipe's name when the recipe fixes every type.
+    /// The swept type (`Q4_K`), or the recipe's name when the recipe fixes every type; in a
+    /// sweep with imatrix axes followed by `@` and the imatrix setting (`Q4_K@context=2048`).
     public var type: String
+    /// The imatrix setting (`context=2048`) in a sweep with imatrix axes; nil without axes.
+    public var imatrix: String?
     /// The formula as written back (`lognormal(lambda=0.25)`).
     public var formula: String
     /// The formula's family (`llama`, `lognormal`, `expr`, …): points of one family with
@@ -34,11 +37,12 @@ public struct SweepRecord: Codable, Sendable, Equatable {
 
     public init(fingerprint: String, index: Int, variant: String, type: String, formula: String, family: String,
                 parameters: [String: Double], tensors: [TensorScore], evaluation: EndToEndScore?,
-                calibration: EndToEndScore?, seconds: Timing) {
+                calibration: EndToEndScore?, seconds: Timing, imatrix: String? = nil) {
         self.fingerprint = fingerprint
         self.index = index
         self.variant = variant
         self.type = type
+        self.imatrix = imatrix
         self.formula = formula
         self.family = family
         self.parameters = parameters
@@ -164,9 +168,25 @@ public struct SweepDescription: Codable, Sendable, Equatable {
     public var recipe: [String]
     /// Grid points in the whole sweep (records may be fewer while it runs).
     public var gridSize: Int
+    /// The imatrix settings the grid runs on, by label, with the file each was computed into;
+    /// nil without imatrix axes.
+    public var imatrixSettings: [ImatrixSettingDescription]?
+
+    /// One imatrix setting of a sweep with imatrix axes.
+    public struct ImatrixSettingDescription: Codable, Sendable, Equatable {
+        /// `context=2048,chunks=16`.
+        public var label: String
+        /// The cache file its imatrix is computed into (`cache/imatrix-….gguf`).
+        public var file: String
+        public init(label: String, file: String) {
+            self.label = label
+            self.file = file
+        }
+    }
 
     public init(name: String, model: String, calibrationTexts: [String], evaluationTexts: [String], types: [String],
-                formulas: [String], baseline: String, recipe: [String], gridSize: Int) {
+                formulas: [String], baseline: String, recipe: [String], gridSize: Int,
+                imatrixSettings: [ImatrixSettingDescription]? = nil) {
         self.name = name
         self.model = model
         self.calibrationTexts = calibrationTexts
@@ -176,5 +196,6 @@ public struct SweepDescription: Codable, Sendable, Equatable {
         self.baseline = baseline
         self.recipe = recipe
         self.gridSize = gridSize
+        self.imatrixSettings = imatrixSettings
     }
 }
