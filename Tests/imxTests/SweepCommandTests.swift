@@ -383,7 +383,12 @@ extension SweepCommandTests {
 /// by `imx sweep --dry-run`; the schema rejects what the loader rejects.
 @Suite("configs/")
 struct ShippedConfigTests {
-    static let configs = ["quickstart.json", "lognormal-lambda.json", "moe-fixture.json"]
+    /// Every sweep config under configs/ (studies/ too), as paths relative to it.
+    static var configs: [String] {
+        let root = TestEnvironment.packageRoot + "/configs"
+        let files = FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []
+        return files.filter { $0.hasSuffix(".json") && $0 != "schema.json" }.sorted()
+    }
 
     static var jsonschemaAvailable: Bool { (try? PythonOracle.run(arguments: ["-c", "import jsonschema"])) != nil }
 
@@ -413,6 +418,8 @@ struct ShippedConfigTests {
         #expect(loader.status != 0 && loader.stderr.contains("calibration_metric: unknown key"))
     }
 
+    /// (The studies read a corpus that scripts/assemble-corpus writes into runs/; the schema
+    /// test checks their configs.)
     @Test("quickstart and lognormal-lambda dry-run on gemma", .needsModel)
     func gemmaDryRun() throws {
         for name in ["quickstart.json", "lognormal-lambda.json"] {
@@ -440,7 +447,7 @@ struct ShippedConfigTests {
         for name in Self.configs {
             let config = try String(contentsOfFile: root + "/configs/" + name, encoding: .utf8)
             #expect(!config.contains("\"output\""), "\(name) names its own output folder")
-            let stem = (name as NSString).deletingPathExtension
+            let stem = ((name as NSString).lastPathComponent as NSString).deletingPathExtension
             #expect(try ignored("runs/\(stem)/results.jsonl"), "runs/\(stem) is not ignored")
         }
         #expect(try !ignored("results/quickstart/results.jsonl"))

@@ -2,6 +2,7 @@ import Foundation
 import GGUF
 import IMatrix
 import Kernels
+import Model
 import Weighting
 
 /// The imatrix a sweep quantizes with: the config's file, or one computed per imatrix setting
@@ -14,6 +15,29 @@ enum SweepImatrix {
         var hash = Fingerprint()
         hash.add(setting.key)
         return cache + "/imatrix-\(hash.hex.prefix(12)).gguf"
+    }
+
+    /// The text `setting`'s imatrix is computed from: its file, or its files joined in the cache.
+    static func text(plan: SweepPlan, setting: SweepImatrixSetting, cache: String) throws -> String {
+        let name = setting.texts == plan.config.calibration.texts
+            ? "calibration" : ((path(plan: plan, setting: setting, cache: cache) as NSString).deletingPathExtension as NSString).lastPathComponent
+        return try SweepTexts.combined(setting.texts, name: name, cache: cache)
+    }
+
+    /// Tokenizes and chunks each setting's text as its imatrix run will, so that a text too
+    /// short for a setting's context fails before any imatrix is computed.
+    static func checkTexts(plan: SweepPlan, settings: [Int], model: TransformerModel, cache: String) throws {
+        guard plan.config.imatrix?.file == nil else { return }
+        for index in settings {
+            let setting = plan.imatrixSettings[index]
+            do {
+                _ = try ChunkedTextRun.plan(model: model, textPath: try text(plan: plan, setting: setting, cache: cache),
+                                            contextLength: setting.context, chunks: setting.chunks)
+            } catch {
+                let label = setting.label.isEmpty ? "" : "setting \(setting.label): "
+                throw SweepConfigError(file: plan.configPath, path: "imatrix", message: label + String(describing: error), cause: error)
+            }
+        }
     }
 
     static func obtain(plan: SweepPlan, setting: SweepImatrixSetting, cache: String, log: (String) -> Void) throws -> ImportanceMatrix {
@@ -30,8 +54,7 @@ enum SweepImatrix {
             log("\(name): reusing \(path)")
             return try ImportanceMatrix.read(path: path)
         }
-        let textName = setting.texts == plan.config.calibration.texts ? "calibration" : (path as NSString).deletingPathExtension
-        let text = try SweepTexts.combined(setting.texts, name: (textName as NSString).lastPathComponent, cache: cache)
+        let text = try Self.text(plan: plan, setting: setting, cache: cache)
         var settings = ImatrixRun.Settings(modelPath: plan.config.model, textPath: text, outputPath: path)
         settings.contextLength = setting.context
         settings.chunks = setting.chunks

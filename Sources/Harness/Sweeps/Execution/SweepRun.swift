@@ -127,7 +127,9 @@ public struct SweepRun {
                                                      contextLength: plan.evaluationContext, chunks: plan.config.evaluation.chunks)
         let calibrationPlan = try ChunkedTextRun.plan(model: model, textPath: calibrationText,
                                                       contextLength: plan.calibrationContext, chunks: plan.config.calibration.chunks)
-        // Each imatrix the pending points need, computed (or reused) once.
+        // Each imatrix the pending points need, computed (or reused) once; every setting's text
+        // is checked first.
+        try SweepImatrix.checkTexts(plan: plan, settings: Set(pending.map(\.imatrix)).sorted(), model: model, cache: cache)
         var importances: [Int: ImportanceMatrix] = [:]
         for setting in Set(pending.map(\.imatrix)).sorted() {
             importances[setting] = try SweepImatrix.obtain(plan: plan, setting: plan.imatrixSettings[setting], cache: cache, log: log)
