@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// llama-perplexity's `--kl-divergence` summary of many ``DivergenceSample``s: mean KL
 /// divergence with its standard error, percentiles, same-top rate, perplexities and the RMS
@@ -36,13 +37,7 @@ public struct DivergenceStatistics: Sendable, Equatable {
     /// llama-perplexity does (0.5 is its median for odd counts; for even counts the median is
     /// the mean of the middle two, which the interpolation also gives).
     public func divergencePercentile(_ fraction: Double) -> Double {
-        let sorted = samples.map(\.divergence).sorted()
-        guard let first = sorted.first, let last = sorted.last else { return .nan }
-        if fraction <= 0 { return first }
-        if fraction >= 1 { return last }
-        let position = fraction * Double(sorted.count - 1)
-        let index = Int(position), weight = position - Double(index)
-        return (1 - weight) * sorted[index] + weight * sorted[min(index + 1, sorted.count - 1)]
+        SortedQuantile.value(samples.map(\.divergence).sorted(), fraction)
     }
 
     /// Perplexity of the compared model.

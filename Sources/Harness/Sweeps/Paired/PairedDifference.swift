@@ -88,13 +88,6 @@ public struct PairedDifference: Codable, Sendable, Equatable {
             means[draw] = sum / Double(count)
         }
         means.sort()
-        return (quantile(means, 0.025), quantile(means, 0.975))
-    }
-
-    /// The `fraction` quantile of sorted values, linearly interpolated between order statistics.
-    static func quantile(_ sorted: [Double], _ fraction: Double) -> Double {
-        let position = fraction * Double(sorted.count - 1)
-        let index = Int(position), weight = position - Double(index)
-        return (1 - weight) * sorted[index] + weight * sorted[min(index + 1, sorted.count - 1)]
+        return (SortedQuantile.value(means, 0.025), SortedQuantile.value(means, 0.975))
     }
 }
